@@ -1,0 +1,26 @@
+"""Exceptions and warnings raised by distreg.
+
+``NotFittedError`` is scikit-learn's, re-exported so that ``except`` clauses written for
+scikit-learn also catch distreg's.
+"""
+
+from sklearn.exceptions import ConvergenceWarning as _SklearnConvergenceWarning
+from sklearn.exceptions import NotFittedError
+
+__all__ = ["ConvergenceWarning", "DataError", "NotFittedError", "NumericalWarning"]
+
+
+class ConvergenceWarning(_SklearnConvergenceWarning):
+    """An optimiser stopped before it met its convergence criteria.
+
+    Subclasses scikit-learn's ``ConvergenceWarning`` so that existing warning filters apply.
+    A model that emits it also has ``converged_ = False``.
+    """
+
+
+class DataError(ValueError):
+    """The data cannot be used as given (wrong shape, values outside the support, ...)."""
+
+
+class NumericalWarning(RuntimeWarning):
+    """A computation lost accuracy (overflow, near-singular system) but still returned a result."""
