@@ -95,9 +95,10 @@ class _Objective:
             ll, score = self.spec.loglik(self.eta(beta), self.data)
         total = float(np.dot(self.w, ll))
         grad = np.empty(self.n_coef)
-        ws = score * self.w[:, None]
-        for j, (m, sl) in enumerate(zip(self.mats, self.slices)):
-            grad[sl] = m.T @ ws[:, j]
+        with np.errstate(over="ignore", invalid="ignore"):  # non-finite values are handled by callers
+            ws = score * self.w[:, None]
+            for j, (m, sl) in enumerate(zip(self.mats, self.slices)):
+                grad[sl] = m.T @ ws[:, j]
         return total, grad
 
     def neg_mean(self, beta):
@@ -112,10 +113,13 @@ class _Objective:
             h = self.spec.hessian(eta, self.data)
         if h is not None:
             H = np.empty((self.n_coef, self.n_coef))
-            wh = h * self.w[:, None, None]
-            for a, (ma, sa) in enumerate(zip(self.mats, self.slices)):
-                for b, (mb, sb) in enumerate(zip(self.mats, self.slices)):
-                    H[sa, sb] = ma.T @ (wh[:, a, b][:, None] * mb)
+            # a degenerate optimum (e.g. a scale shrinking to zero) gives non-finite entries;
+            # callers treat a non-finite Hessian as singular and warn
+            with np.errstate(over="ignore", invalid="ignore"):
+                wh = h * self.w[:, None, None]
+                for a, (ma, sa) in enumerate(zip(self.mats, self.slices)):
+                    for b, (mb, sb) in enumerate(zip(self.mats, self.slices)):
+                        H[sa, sb] = ma.T @ (wh[:, a, b][:, None] * mb)
             return H
         # central differences of the analytic gradient
         H = np.empty((self.n_coef, self.n_coef))
@@ -249,8 +253,8 @@ def maximize_likelihood(
     gnorm = float(np.max(np.abs(grad[free])) / obj.wsum) if free.any() else 0.0
     vcov_s = np.full((obj.n_coef, obj.n_coef), np.nan)
     info = -H[np.ix_(free, free)]
-    definite = True
-    if info.size:
+    definite = bool(np.all(np.isfinite(info)))
+    if info.size and definite:
         try:
             chol = linalg.cho_factor(info)
             vcov_s[np.ix_(free, free)] = linalg.cho_solve(chol, np.eye(info.shape[0]))
@@ -303,6 +307,8 @@ def _newton_polish(obj, beta, bounds, tol, max_steps=50):
         if not free.any():
             break
         Hf = H[np.ix_(free, free)]
+        if not np.all(np.isfinite(Hf)):
+            break
         try:
             chol = linalg.cho_factor(-Hf)
             direction = np.zeros_like(beta)

@@ -15,6 +15,7 @@ import pandas as pd
 from .._base import DistributionalRegressor, check_is_fitted
 from .._formula import design_from_formula, response_from_formula
 from .._results import LikelihoodResults
+from .._validation import check_int, check_positive_scalar
 from .engine import Design, maximize_likelihood
 
 __all__ = ["LikelihoodRegressor"]
@@ -61,7 +62,10 @@ class LikelihoodRegressor(DistributionalRegressor):
         return type(self).__name__
 
     def _engine_options(self) -> dict:
-        return {"max_iter": getattr(self, "max_iter", 500), "tol": getattr(self, "tol", 1e-8)}
+        return {
+            "max_iter": check_int(getattr(self, "max_iter", 500), "max_iter", minimum=1),
+            "tol": check_positive_scalar(getattr(self, "tol", 1e-8), "tol"),
+        }
 
     def _bounds(self) -> dict | None:
         return None
@@ -135,8 +139,18 @@ class LikelihoodRegressor(DistributionalRegressor):
 
     def _fit_designs(self, designs, data, w):
         spec = self._spec()
-        fit = maximize_likelihood(spec, designs, data, w, bounds=self._bounds(),
-                                  **self._engine_options())
+        options = self._engine_options()
+        # fewer observations than distribution parameters cannot identify even an intercept-only
+        # model; more coefficients than observations is left to the engine, which warns that the
+        # information matrix is singular (scikit-learn's checks fit such data)
+        n_free = sum(1 for d in designs if d.n_coef)
+        n_pos = int((w > 0).sum())
+        if n_pos < max(n_free, 1):
+            raise ValueError(
+                f"{self._model_name()} estimates {n_free} distribution parameters but got only "
+                f"n_samples={n_pos} observation(s) with positive weight; pass more data."
+            )
+        fit = maximize_likelihood(spec, designs, data, w, bounds=self._bounds(), **options)
         self.coef_ = {p.name: fit.coef[sl].copy() for p, sl in zip(spec.parameters, fit.slices)}
         self.converged_ = fit.converged
         self.loglik_ = fit.loglik
