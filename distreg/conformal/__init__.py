@@ -1,0 +1,21 @@
+"""Conformal prediction: finite-sample-valid intervals, sets and distributions around any model.
+
+Follows Angelopoulos & Bates, "A Gentle Introduction to Conformal Prediction and
+Distribution-Free Uncertainty Quantification" (2023), and the methods it surveys.
+"""
+
+from ._quantile import conformal_quantile, conformal_rank, n_required, weighted_conformal_quantile
+from .scores import AbsoluteScore, ConformityScore, GammaScore, NormalizedScore
+from .split import SplitConformalRegressor
+
+__all__ = [
+    "AbsoluteScore",
+    "ConformityScore",
+    "GammaScore",
+    "NormalizedScore",
+    "SplitConformalRegressor",
+    "conformal_quantile",
+    "conformal_rank",
+    "n_required",
+    "weighted_conformal_quantile",
+]
