@@ -7,12 +7,14 @@ Distribution-Free Uncertainty Quantification" (2023), and the methods it surveys
 from ._quantile import conformal_quantile, conformal_rank, n_required, weighted_conformal_quantile
 from .scores import AbsoluteScore, ConformityScore, GammaScore, NormalizedScore
 from .cqr import ConformalizedQuantileRegressor
+from .cross import CrossConformalRegressor
 from .split import SplitConformalRegressor
 
 __all__ = [
     "AbsoluteScore",
     "ConformalizedQuantileRegressor",
     "ConformityScore",
+    "CrossConformalRegressor",
     "GammaScore",
     "NormalizedScore",
     "SplitConformalRegressor",
