@@ -8,10 +8,12 @@ from ._quantile import conformal_quantile, conformal_rank, n_required, weighted_
 from .scores import AbsoluteScore, ConformityScore, GammaScore, NormalizedScore
 from .cqr import ConformalizedQuantileRegressor
 from .cross import CrossConformalRegressor
+from .predictive import ConformalPredictiveSystem
 from .split import SplitConformalRegressor
 
 __all__ = [
     "AbsoluteScore",
+    "ConformalPredictiveSystem",
     "ConformalizedQuantileRegressor",
     "ConformityScore",
     "CrossConformalRegressor",
