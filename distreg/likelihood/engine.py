@@ -213,6 +213,16 @@ def maximize_likelihood(
     >>> fit.coef.round(4)  # mean, log ML standard deviation
     array([2.3333, 0.2342])
     """
+    # L-BFGS-B calls BLAS on tiny matrices at every iteration; a multi-threaded BLAS turns each
+    # call into thread synchronisation (orders of magnitude slower on a busy machine)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _maximize(spec, designs, data, weights, starts=starts, bounds=bounds,
+                         max_iter=max_iter, tol=tol, warn=warn)
+
+
+def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, warn):
     n = len(next(iter(data.values())))
     weights = np.ones(n) if weights is None else np.asarray(weights, float)
     if len(designs) != len(spec.parameters):
@@ -264,13 +274,13 @@ def maximize_likelihood(
             f"{type(spec).__name__}: maximum likelihood did not converge: {message}. "
             "Check the model (collinear covariates, too many parameters) or raise max_iter.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     if warn and not definite:
         warnings.warn(
             f"{type(spec).__name__}: standard errors are unavailable (singular information matrix).",
             NumericalWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     scale = obj.scale_vector
     coef = beta / scale

@@ -45,6 +45,7 @@ DISTRIBUTIONS = {
 # where λ and φ are confounded (κ = 1), the scale without covariates is fixed at 1
 _CONFOUNDED = ("weibull", "exponential")
 _KAPPA_BOUNDS = (-8.0, 9.2)  # η_κ: κ from -0.9997 to about 9900
+_GAMMA_BOUNDS = (-6.0, 6.0)  # η_γ: γ from 0.0025 to about 400
 
 
 class APGWSpec(LikelihoodSpec):
@@ -222,7 +223,9 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         return out
 
     def _bounds(self):
-        return {"kappa": _KAPPA_BOUNDS}
+        # bounds apply to intercept-only parameters; they turn the degenerate limits of the
+        # APGW into boundary fits that are reported (see boundary_)
+        return {"kappa": _KAPPA_BOUNDS, "gamma": _GAMMA_BOUNDS}
 
     def _response(self, y, n, entry=None, **fit_params):
         if fit_params:
@@ -270,22 +273,36 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         self._check_options()
         super()._fit_designs(designs, data, w)
         self.boundary_ = None
+        messages = []
         if self._fixed_offsets_["kappa"] is None:
             eta_k = float(self.coef_["kappa"][0])
             gamma = float(np.exp(self.coef_["gamma"][0]))
             if eta_k >= _KAPPA_BOUNDS[1] - 1e-6:
-                self.boundary_ = (
+                messages.append(
                     f"κ ran to its upper bound (κ → ∞): the fit approaches the κ → ∞ limit of the APGW, "
                     f"H = λ(exp((φt)^γ) - 1), which is the Gompertz model when γ = 1 "
                     f"(estimated γ intercept {gamma:.3g}); consider distribution='gompertz'."
                 )
             elif eta_k <= _KAPPA_BOUNDS[0] + 1e-6:
-                self.boundary_ = (
-                    "κ ran to its lower bound (κ → -1): the fitted distribution degenerates into a "
-                    "cure model whose susceptible part has vanishing hazard; the data do not identify κ."
+                A = float(np.exp(self.coef_["lambda"][0] + eta_k)) if self.coef_["lambda"].size == 1 else np.nan
+                messages.append(
+                    "κ ran to its lower bound (κ → -1): the fit approaches the bounded-cumulative-hazard "
+                    "(promotion-time) cure model H = A·F(t) with a log-logistic F and A = λ(κ+1) "
+                    f"(here about {A:.3g}, cure fraction exp(-A) = {np.exp(-A):.3g}); κ itself is not identified."
                 )
-            if self.boundary_ is not None:
-                warnings.warn(f"FlexibleSurvivalRegressor: {self.boundary_}", ConvergenceWarning, stacklevel=3)
+        if self._fixed_offsets_["gamma"] is None and self.coef_["gamma"].size == 1:
+            eta_g = float(self.coef_["gamma"][0])
+            if eta_g >= _GAMMA_BOUNDS[1] - 1e-6:
+                messages.append(
+                    "γ ran to its upper bound (γ → ∞): the hazard switches on at t = 1/φ (a threshold "
+                    "limit with H ≈ λγ log(φt) after it); a Weibull or log-logistic special case, or "
+                    "the other scale, describes these data more economically."
+                )
+            elif eta_g <= _GAMMA_BOUNDS[0] + 1e-6:
+                messages.append("γ ran to its lower bound (γ → 0): the time scale is not identified.")
+        if messages:
+            self.boundary_ = " ".join(messages)
+            warnings.warn(f"FlexibleSurvivalRegressor: {self.boundary_}", ConvergenceWarning, stacklevel=3)
         return self
 
     # ------------------------------------------------------------------ predictions
