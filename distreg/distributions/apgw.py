@@ -82,11 +82,11 @@ class APGW(ContinuousDistribution):
     --------
     >>> d = APGW(lam=1.0, phi=[0.5, 0.5], gamma=[1.5, 1.5], kappa=[1.0, -0.5])
     >>> d.sf(2.0).round(4)            # Weibull row: exp(-(0.5*2)^1.5)
-    array([0.3679, 0.4831])
+    array([0.3679, 0.6553])
     >>> d.cure_fraction().round(4)    # exp(-λ(κ+1)/|κ|)
     array([0.    , 0.3679])
     >>> d.ppf(0.9)                    # beyond the cure point the quantile is infinite
-    array([2.6032,    inf])
+    array([3.4874,    inf])
     """
 
     _param_names = ("lam", "phi", "gamma", "kappa")

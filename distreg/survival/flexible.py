@@ -154,8 +154,8 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
     >>> (-m.coef_["phi"]).round(4)                # R survreg coefficients (AFT)
     array([ 6.2734, -0.0075,  0.4011, -0.3396])
     >>> m.predict_survival_function(X.iloc[:2], [100.0, 365.0]).round(3)
-    array([[0.784, 0.334],
-           [0.878, 0.583]])
+    array([[0.819, 0.309],
+           [0.888, 0.499]])
     """
 
     _formula_keywords = {"gamma": "shape_formula"}
