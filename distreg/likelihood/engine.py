@@ -93,11 +93,13 @@ class _Objective:
     def value_and_grad(self, beta):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             ll, score = self.spec.loglik(self.eta(beta), self.data)
-        total = float(np.dot(self.w, ll))
         grad = np.empty(self.n_coef)
-        ws = score * self.w[:, None]
-        for j, (m, sl) in enumerate(zip(self.mats, self.slices)):
-            grad[sl] = m.T @ ws[:, j]
+        # a trial point far out can overflow; neg_mean turns a non-finite result into +inf
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = float(np.dot(self.w, ll))
+            ws = score * self.w[:, None]
+            for j, (m, sl) in enumerate(zip(self.mats, self.slices)):
+                grad[sl] = m.T @ ws[:, j]
         return total, grad
 
     def neg_mean(self, beta):
