@@ -93,9 +93,10 @@ class _Objective:
     def value_and_grad(self, beta):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             ll, score = self.spec.loglik(self.eta(beta), self.data)
-        total = float(np.dot(self.w, ll))
         grad = np.empty(self.n_coef)
-        with np.errstate(over="ignore", invalid="ignore"):  # non-finite values are handled by callers
+        # a trial point far out can overflow; neg_mean turns a non-finite result into +inf
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = float(np.dot(self.w, ll))
             ws = score * self.w[:, None]
             for j, (m, sl) in enumerate(zip(self.mats, self.slices)):
                 grad[sl] = m.T @ ws[:, j]
@@ -218,6 +219,16 @@ def maximize_likelihood(
     >>> fit.coef.round(4)  # mean, log ML standard deviation
     array([2.3333, 0.2209])
     """
+    # L-BFGS-B calls BLAS on tiny matrices at every iteration; a multi-threaded BLAS turns each
+    # call into thread synchronisation (orders of magnitude slower on a busy machine)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _maximize(spec, designs, data, weights, starts=starts, bounds=bounds,
+                         max_iter=max_iter, tol=tol, warn=warn)
+
+
+def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, warn):
     n = len(next(iter(data.values())))
     weights = np.ones(n) if weights is None else np.asarray(weights, float)
     if len(designs) != len(spec.parameters):
@@ -270,13 +281,13 @@ def maximize_likelihood(
             f"{type(spec).__name__}: maximum likelihood did not converge: {message}. "
             "Check the model (collinear covariates, too many parameters) or raise max_iter.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     if warn and not definite:
         warnings.warn(
             f"{type(spec).__name__}: standard errors are unavailable (singular information matrix).",
             NumericalWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     scale = obj.scale_vector
     coef = beta / scale
