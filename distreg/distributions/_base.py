@@ -255,13 +255,14 @@ class Distribution:
         return self._quadrature(lambda y: (y - m[:, None]) ** 2, **p)
 
     def _quadrature(self, fn, **p):
-        # Integrate fn(Y) over the quantile function on a Gauss-Legendre grid in (0, 1);
-        # adequate for the light-tailed families that lack closed forms.
-        nodes, weights = np.polynomial.legendre.leggauss(200)
-        u = (nodes + 1) / 2
+        # E fn(Y) = ∫₀¹ fn(Q(u)) du by composite Gauss-Legendre with panels shrinking
+        # geometrically towards u = 0 and u = 1, so that polynomially heavy tails (Burr,
+        # log-logistic) are integrated accurately, not only light ones
+        u, weights = _QUANTILE_RULE
         vals = self._ppf(np.broadcast_to(u, (self._n, u.size)).copy(),
                          **{k: v[:, None, ...] for k, v in p.items()})
-        return (fn(vals) * weights[None, :]).sum(axis=1) / 2
+        with np.errstate(invalid="ignore"):
+            return (fn(vals) * weights[None, :]).sum(axis=1)
 
     def _rvs(self, rng, k, **p):
         u = rng.uniform(size=(self._n, k))
@@ -274,6 +275,17 @@ class Distribution:
     def _upper_support(self, p, shape):
         """Value of ppf(1)."""
         return np.full(shape, np.inf)
+
+
+def _quantile_rule(nodes_per_panel=16):
+    tail = 10.0 ** -np.arange(12, 0, -1)
+    edges = np.concatenate([[0.0], tail, [0.25, 0.5, 0.75], (1 - tail)[::-1], [1.0]])
+    x, w = np.polynomial.legendre.leggauss(nodes_per_panel)
+    a, b = edges[:-1, None], edges[1:, None]
+    return (a + (b - a) * (x + 1) / 2).ravel(), ((b - a) / 2 * w).ravel()
+
+
+_QUANTILE_RULE = _quantile_rule()
 
 
 class ContinuousDistribution(Distribution):
@@ -310,11 +322,30 @@ class DiscreteDistribution(Distribution):
 
     discrete = True
 
+    # ±inf are valid evaluation points (cdf 0 or 1); they are answered here so that no
+    # family's _cdf has to handle them
+    def cdf(self, y):
+        """Cumulative distribution function P(Y <= y)."""
+        y, p = self._broadcast(y)
+        return self._at_finite(self._cdf, y, p, 0.0, 1.0)
+
+    def sf(self, y):
+        """Survival function P(Y > y)."""
+        y, p = self._broadcast(y)
+        return self._at_finite(self._sf, y, p, 1.0, 0.0)
+
+    def _at_finite(self, fn, y, p, at_minus_inf, at_plus_inf):
+        infinite = np.isinf(y)
+        if not infinite.any():
+            return fn(y, **p)
+        out = fn(np.where(infinite, 0.0, y), **p)
+        return np.where(np.isposinf(y), at_plus_inf, np.where(np.isneginf(y), at_minus_inf, out))
+
     def logpmf(self, y):
         """Log probability mass; -inf at non-integers and outside the support."""
         y, p = self._broadcast(y)
         out = np.full(y.shape, -np.inf)
-        integral = y == np.floor(y)
+        integral = np.isfinite(y) & (y == np.floor(y))
         if integral.all():
             return self._logpmf(y, **p)
         vals = self._logpmf(np.where(integral, y, 0.0), **p)

@@ -55,6 +55,9 @@ def apgw_cumulative_hazard(t, lam, phi, gamma, kappa):
         L = np.logaddexp(0.0, z - np.log(c))
         H = lam * c * L * special.exprel(k * L)
         H = np.where(finite, H, lam * np.expm1(np.exp(z)))
+        # t = inf: the formula gives 0·inf; H(inf) is inf, or λ(κ+1)/|κ| (the cure) for κ < 0
+        H_inf = np.where(k < 0, lam * c / np.where(k < 0, -k, 1.0), np.inf)
+        H = np.where(np.isposinf(t), H_inf, H)
         return np.where(t > 0, H, 0.0)
 
 
