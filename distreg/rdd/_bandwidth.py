@@ -14,7 +14,9 @@ Silverman-bandwidth kernel density and a pilot h from global polynomials of orde
 
 ``rule="plugin"`` (distreg's default) re-estimates m^{(s+1)} in step 2 by a local polynomial of
 order s+1 and sigma^2 by the kernel-weighted residual variance, keeping the kernel constants, so
-step 3 is the formula above with local instead of global plug-ins. ``rule="r3d"`` reproduces the R
+step 3 is the formula above with local instead of global plug-ins; the squared bias in the
+denominator is regularised by the estimated variance of the bias estimate (as rdrobust does), so
+a curvature that is indistinguishable from zero does not yield an arbitrarily large bandwidth. ``rule="r3d"`` reproduces the R
 package R3D 0.1 exactly: the step-2 fits always use the triangular kernel and order s, the "bias"
 is the order-s coefficient / (s+1)! and the "variance" the intercept-weighted mean squared residual
 over units with positive weight, without kernel constants, and the kernel constants of step 1 are
@@ -247,15 +249,28 @@ def select_bandwidth(x, Q, quantiles, *, cutoff=0.0, treatment=None, method="sim
                 resid = Ymat - fit.fitted(xc)
                 sigma2 = (K * resid**2).sum(axis=0) / K.sum(axis=0)
                 V = sigma2 * var_const[side]
-            out[side] = (B, V)
+                # sandwich variance of the bias estimate, for the regularisation term
+                u = xc[:, None] / h[None, :]
+                Rb = u[:, :, None] ** np.arange(s + 2)
+                Minv = np.linalg.inv(np.einsum("nm,nmd,nme->mde", K, Rb, Rb))
+                lw = np.einsum("md,nmd->nm", Minv[:, s + 1, :], Rb) * K  # weights of alpha_{s+1}
+                var_alpha = (lw**2 * resid**2).sum(axis=0)
+                regul = (bias_const[side] / h ** (s + 1)) ** 2 * var_alpha
+                out[side] = (B, V, regul)
+                continue
+            out[side] = (B, V, np.zeros_like(B))
         return out
 
     terms = local_terms(Q, pilot_h)
-    (Bp, Vp), (Bm, Vm) = terms["plus"], terms["minus"]
+    (Bp, Vp, Rp), (Bm, Vm, Rm) = terms["plus"], terms["minus"]
+    # plugin rule: the squared bias estimate is regularised by its own sampling variance
+    # (Calonico, Cattaneo & Titiunik 2014, Sec. 3.1 "regularization"), so that a bias estimate
+    # indistinguishable from zero cannot send the bandwidth to infinity
+    regul = Rp + Rm
     if method == "simple":
-        h, bad = _optimal_h((Vp + Vm) / density, (Bp - Bm) ** 2, n, s, fallback)
+        h, bad = _optimal_h((Vp + Vm) / density, (Bp - Bm) ** 2 + regul, n, s, fallback)
     else:
-        A = integrate((Bp - Bm) ** 2)
+        A = integrate((Bp - Bm) ** 2 + regul)
         hh, bad = _optimal_h(integrate((Vp + Vm) / density), A if A > 1e-14 else 0.0, n, s, fallback)
         h = np.full(m, hh[0])
     if np.any(bad):
@@ -268,8 +283,8 @@ def select_bandwidth(x, Q, quantiles, *, cutoff=0.0, treatment=None, method="sim
         ph, _ = _optimal_h(Cpt, Ct**2, n, s, fallback)
         pilot_h_den = float(ph[0])
         tt = local_terms(T, np.array([pilot_h_den]))
-        (Btp, Vtp), (Btm, Vtm) = tt["plus"], tt["minus"]
-        hd, _ = _optimal_h((Vtp + Vtm) / density, (Btp - Btm) ** 2, n, s, fallback)
+        (Btp, Vtp, Rtp), (Btm, Vtm, Rtm) = tt["plus"], tt["minus"]
+        hd, _ = _optimal_h((Vtp + Vtm) / density, (Btp - Btm) ** 2 + Rtp + Rtm, n, s, fallback)
         h_den = float(hd[0])
 
     if coverage_correction:

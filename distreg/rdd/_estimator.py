@@ -70,6 +70,11 @@ class R3D(BaseEstimator):
         Gini test always uses the whole grid.
     coverage_correction : bool, default False
         Shrink the selected bandwidths by n^{-s/((2s+3)(s+3))}.
+    vce : {"hc0", "hc2", "hc3"}, optional
+        Residuals fed to the multiplier bootstrap: raw ("hc0", the R package), or divided by
+        sqrt(1 - h_ii) ("hc2") or (1 - h_ii) ("hc3"), h_ii the unit's leverage in its side's local
+        fit. Default: "hc3", or "hc0" with ``compat="r3d"``. In the package's simulation design
+        (see the docs) raw residuals give 92% uniform coverage at the 95% level, hc3 94%.
     compat : {"distreg", "r3d"}, default "distreg"
         ``"r3d"`` reproduces the R package R3D 0.1 number for number, including its quirks: the
         bandwidth rule ``"r3d"`` of :func:`select_bandwidth`; rearrangement through a 1000-point
@@ -78,7 +83,8 @@ class R3D(BaseEstimator):
         the outcome's weights at the first level; an uncentred Gini bootstrap; bandwidths
         selected from unweighted unit quantiles. ``"distreg"`` (default) uses the consistent
         versions: every unit inside the kernel window contributes, the treatment part uses its own
-        fit, the Gini draws are centred, and the bandwidth plug-in keeps the kernel constants.
+        fit, the Gini draws are centred, the bootstrap residuals are leverage corrected (``vce``), and
+        the bandwidth plug-in keeps the kernel constants and regularises the bias estimate.
     random_state : None, int or Generator
         Seed of the bootstrap multipliers.
 
@@ -118,7 +124,7 @@ class R3D(BaseEstimator):
 
     def __init__(self, cutoff=0.0, method="simple", p=2, s=1, kernel="epanechnikov", bandwidth="mse",
                  bandwidth_den=None, quantiles=None, fuzzy=False, n_boot=200, confidence_level=0.95,
-                 tests=(), test_ranges=None, coverage_correction=False, compat="distreg",
+                 tests=(), test_ranges=None, coverage_correction=False, vce=None, compat="distreg",
                  random_state=None):
         self.cutoff = cutoff
         self.method = method
@@ -134,6 +140,7 @@ class R3D(BaseEstimator):
         self.tests = tests
         self.test_ranges = test_ranges
         self.coverage_correction = coverage_correction
+        self.vce = vce
         self.compat = compat
         self.random_state = random_state
 
@@ -143,6 +150,7 @@ class R3D(BaseEstimator):
         check_option(self.method, "method", ["simple", "frechet"])
         check_option(self.kernel, "kernel", ["epanechnikov", "triangular", "uniform"])
         check_option(self.compat, "compat", ["distreg", "r3d"])
+        self._vce()
         p = check_int(self.p, "p", minimum=0)
         s = check_int(self.s, "s", minimum=0)
         if p > 8:
@@ -155,6 +163,11 @@ class R3D(BaseEstimator):
         if not isinstance(self.fuzzy, (bool, np.bool_)):
             raise TypeError(f"fuzzy must be True or False; got {self.fuzzy!r}.")
         return p, s, tests
+
+    def _vce(self):
+        if self.vce is None:
+            return "hc0" if self.compat == "r3d" else "hc3"
+        return check_option(self.vce, "vce", ["hc0", "hc2", "hc3"])
 
     def _levels(self):
         if self.quantiles is None:
@@ -331,6 +344,14 @@ class R3D(BaseEstimator):
             fitted_plus[rows_p] = isotonic(fitted_plus[rows_p])
             fitted_minus[rows_m] = isotonic(fitted_minus[rows_m])
         resid = np.where(use_plus, Q - fitted_plus, 0.0) + np.where(use_minus, Q - fitted_minus, 0.0)
+        vce = self._vce()
+        if vce != "hc0":
+            # leverage-corrected residuals (MacKinnon & White 1985): in-sample residuals of local
+            # fits are too small by about (1 - h_ii), which makes raw-residual bands too narrow
+            lev = (np.where(use_plus, plus.leverage(xc, self.kernel), 0.0)
+                   + np.where(use_minus, minus.leverage(xc, self.kernel), 0.0))
+            lev = np.clip(lev, 0.0, 0.99)
+            resid = resid / (np.sqrt(1.0 - lev) if vce == "hc2" else (1.0 - lev))
 
         int_plus, int_minus = plus.intercept, minus.intercept
         if self.method == "frechet":

@@ -120,9 +120,13 @@ def multiplier_inference(xi, parts, tau, levels, *, confidence_level, tests, tes
     ``parts``: dict with "plus" and "minus" (n, m) arrays e_i(q) w_i^{+/-}(q).
     ``fuzzy_parts``: dict with "den" (n,) e^T_i (w^{T+}_i - w^{T-}_i), "dm" (m,), "dt" float.
     """
-    nu_plus = xi.T @ parts["plus"]          # (B, m)
-    nu_minus = xi.T @ parts["minus"]
-    G = nu_plus - nu_minus
+    if "gini" in tests:
+        nu_plus = xi.T @ parts["plus"]      # (B, m)
+        nu_minus = xi.T @ parts["minus"]
+        G = nu_plus - nu_minus
+    else:
+        nu_plus = nu_minus = None
+        G = xi.T @ (parts["plus"] - parts["minus"])
     if fuzzy_parts is not None:
         D = xi.T @ fuzzy_parts["den"]       # (B,)
         dt = fuzzy_parts["dt"]

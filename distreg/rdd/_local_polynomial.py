@@ -52,6 +52,15 @@ class SideFit:
     def intercept(self):
         return self.alpha[0].copy()
 
+    def leverage(self, x, kernel):
+        """Diagonal of the local hat matrix, K(u_i) r(u_i)' (sum_j K r r')^{-1} r(u_i), (n, m)."""
+        u = x[:, None] / self.h[None, :]
+        K = np.where(self.support, kernel_values(u, kernel), 0.0)
+        R = u[:, :, None] ** np.arange(self.p + 1)
+        M = np.einsum("nm,nmd,nme->mde", K, R, R)
+        Minv = np.linalg.inv(M)
+        return K * np.einsum("nmd,mde,nme->nm", R, Minv, R)
+
     def fitted(self, x):
         """Polynomial fit r_p(x_i/h_q)' alpha_q at every unit (n, m)."""
         from .._kernels.local_polynomial import poly_fitted

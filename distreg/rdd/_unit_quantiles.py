@@ -12,18 +12,25 @@ __all__ = ["unit_quantile_matrix"]
 def _ragged(samples, name):
     """Concatenate a list of 1-D samples (or the rows of a 2-D array) into values + offsets."""
     if isinstance(samples, np.ndarray) and samples.ndim == 2:
-        rows = [samples[i] for i in range(samples.shape[0])]
-    else:
-        try:
-            rows = list(samples)
-        except TypeError:
-            raise TypeError(
-                f"{name} must be a list with one 1-D array of micro outcomes per unit "
-                "(or a 2-D array with one row per unit)."
-            ) from None
+        arr = as_float_array(samples, name)
+        if arr.shape[1] == 0:
+            raise ValueError(f"{name} has no columns: units have no observations.")
+        n, k = arr.shape
+        return arr.reshape(-1), np.arange(n + 1, dtype=np.int64) * k
+    if isinstance(samples, (str, bytes)) or not hasattr(samples, "__len__"):
+        raise TypeError(
+            f"{name} must be a list with one 1-D array of micro outcomes per unit "
+            "(or a 2-D array with one row per unit)."
+        )
     arrays = []
-    for i, r in enumerate(rows):
-        a = as_float_array(r, f"{name}[{i}]", ndim=(0, 1)).reshape(-1)
+    for i, r in enumerate(samples):
+        try:
+            a = np.asarray(r, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name}[{i}] must be numeric; got {type(r).__name__}.") from None
+        if a.ndim > 1:
+            raise ValueError(f"{name}[{i}] must be one-dimensional; got shape {a.shape}.")
+        a = a.reshape(-1)
         if a.size == 0:
             raise ValueError(
                 f"{name}[{i}] is empty: unit {i} has no observations; drop that unit or give it data."
@@ -33,7 +40,15 @@ def _ragged(samples, name):
         raise ValueError(f"{name} is empty; pass one sample per unit.")
     sizes = np.array([a.size for a in arrays], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    return np.concatenate(arrays), offsets, arrays
+    values = np.concatenate(arrays)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        unit = int(np.searchsorted(offsets, np.flatnonzero(bad)[0], side="right") - 1)
+        raise ValueError(
+            f"{name} contains NaN or infinite values ({int(bad.sum())} in total, first in unit {unit}); "
+            "remove or impute them first."
+        )
+    return values, offsets
 
 
 def unit_quantile_matrix(samples, levels, weights=None):
@@ -62,18 +77,19 @@ def unit_quantile_matrix(samples, levels, weights=None):
     """
     from .._kernels.quantiles import unit_quantiles_type7, unit_quantiles_weighted
 
-    values, offsets, arrays = _ragged(samples, "samples")
+    values, offsets = _ragged(samples, "samples")
     levels = np.ascontiguousarray(levels, dtype=float)
     if weights is None:
         return unit_quantiles_type7(values, offsets, levels)
-    wvalues, woffsets, warrays = _ragged(weights, "weights")
-    if len(warrays) != len(arrays) or not np.array_equal(woffsets, offsets):
+    wvalues, woffsets = _ragged(weights, "weights")
+    if not np.array_equal(woffsets, offsets):
         raise ValueError(
             "weights must have the same layout as samples: one weight per micro observation."
         )
     if (wvalues < 0).any():
         raise ValueError("weights must be non-negative.")
-    for i, w in enumerate(warrays):
-        if w.sum() <= 0:
-            raise ValueError(f"weights[{i}] sums to zero; every unit needs a positive total weight.")
+    totals = np.add.reduceat(wvalues, offsets[:-1])
+    if np.any(totals <= 0):
+        i = int(np.flatnonzero(totals <= 0)[0])
+        raise ValueError(f"weights[{i}] sums to zero; every unit needs a positive total weight.")
     return unit_quantiles_weighted(values, wvalues, offsets, levels)

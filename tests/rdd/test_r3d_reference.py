@@ -139,3 +139,35 @@ def test_density_at_cutoff_matches_r():
         np.testing.assert_allclose(f, row.f_X_hat, rtol=1e-10)
         bw = select_bandwidth(x, _sharp()[1], LEVELS, kernel=row.kernel, rule="r3d")
         np.testing.assert_allclose(bw.density, row.f_X_hat, rtol=1e-10)
+
+
+@pytest.mark.parametrize("fuzzy", [False, True])
+def test_frechet_matches_r(fuzzy):
+    if fuzzy:
+        x, T, Q = _fuzzy()
+        ref = pd.read_csv(REF / "ref_results_fuzzy_frechet_20.csv")
+        est = R3D(compat="r3d", method="frechet", fuzzy=True, n_boot=0).fit_quantiles(x, Q, LEVELS, treatment=T)
+        np.testing.assert_allclose(est.bandwidth_den_, ref.bw_den[0], rtol=1e-5)
+    else:
+        x, Q = _sharp()
+        ref = pd.read_csv(REF / "ref_results_sharp_frechet_20.csv")
+        est = R3D(compat="r3d", method="frechet", n_boot=0).fit_quantiles(x, Q, LEVELS)
+    np.testing.assert_allclose(est.bandwidth_, ref.bw_num, rtol=1e-5)
+    np.testing.assert_allclose(est.tau_, ref.tau, atol=1e-6)
+    np.testing.assert_allclose(est.m_plus_, ref.int_plus, atol=1e-6)
+    np.testing.assert_allclose(est.m_minus_, ref.int_minus, atol=1e-6)
+
+
+def test_frechet_and_fuzzy_bandwidth_selection_match_r():
+    x, Q = _sharp()
+    ref = pd.read_csv(REF / "ref_bwselect_frechet.csv")
+    bw = select_bandwidth(x, Q, LEVELS, method="frechet", kernel="triangular", rule="r3d")
+    for ours, theirs in {"h": "h_star_num", "pilot_h": "pilot_h_num", "bias_plus": "B_plus",
+                         "variance_minus": "V_minus"}.items():
+        np.testing.assert_allclose(getattr(bw, ours), ref[theirs], rtol=1e-5, err_msg=ours)
+    x, T, Q = _fuzzy()
+    ref = pd.read_csv(REF / "ref_bwselect_fuzzy.csv")
+    bw = select_bandwidth(x, Q, LEVELS, treatment=T, kernel="triangular", rule="r3d")
+    np.testing.assert_allclose(bw.h, ref.h_star_num, rtol=1e-5)
+    np.testing.assert_allclose(bw.h_den, ref.h_star_den[0], rtol=1e-5)
+    np.testing.assert_allclose(bw.pilot_h_den, ref.pilot_h_den[0], rtol=1e-5)
