@@ -211,7 +211,7 @@ def maximize_likelihood(
     >>> fit = maximize_likelihood(NormalSpec(), [Design(ones, ["Intercept"], 0),
     ...                                          Design(ones, ["Intercept"], 0)], {"y": y})
     >>> fit.coef.round(4)  # mean, log ML standard deviation
-    array([2.3333, 0.2342])
+    array([2.3333, 0.2209])
     """
     n = len(next(iter(data.values())))
     weights = np.ones(n) if weights is None else np.asarray(weights, float)
