@@ -30,6 +30,18 @@ def kernel_weight(u, kernel):
 
 
 @njit(cache=True)
+def _window(xs, hq, side):
+    """Index range [lo, hi) of the sorted running variable ``xs`` inside one side's kernel window."""
+    if side == 1:
+        lo = np.searchsorted(xs, 0.0, side="left")
+        hi = np.searchsorted(xs, hq, side="right")
+    else:
+        lo = np.searchsorted(xs, -hq, side="left")
+        hi = np.searchsorted(xs, 0.0, side="left")
+    return lo, hi
+
+
+@njit(cache=True)
 def _solve_lu(A, b):
     """Solve A z = b by Gaussian elimination with partial pivoting; info=1 if A is singular."""
     d = A.shape[0]
@@ -86,22 +98,31 @@ def locpoly_weights(x, Y, h, p, side, kernel):
     basis = np.empty(d)
     e1 = np.zeros(d)
     e1[0] = 1.0
+    # work on the units sorted by x, each level's outcomes contiguous: every window is a slice
+    order = np.argsort(x)
+    xs = x[order]
+    Ys = np.empty((m, n))
+    for t in range(n):
+        i = order[t]
+        for q in range(m):
+            Ys[q, t] = Y[i, q]
+    ws = np.zeros((m, n))
     for q in range(m):
         M = np.zeros((d, d))
         rhs = np.zeros(d)
         hq = h[q]
-        for i in range(n):
-            if (side == 1 and x[i] < 0.0) or (side == 0 and x[i] >= 0.0):
-                continue
-            u = x[i] / hq
+        lo, hi = _window(xs, hq, side)
+        for t in range(lo, hi):
+            u = xs[t] / hq
             k = kernel_weight(u, kernel)
             if k == 0.0:
                 continue
             basis[0] = 1.0
             for j in range(1, d):
                 basis[j] = basis[j - 1] * u
+            yv = Ys[q, t]
             for a in range(d):
-                rhs[a] += k * basis[a] * Y[i, q]
+                rhs[a] += k * basis[a] * yv
                 for b in range(d):
                     M[a, b] += k * basis[a] * basis[b]
         coef, bad = _solve_lu(M, rhs)
@@ -112,19 +133,21 @@ def locpoly_weights(x, Y, h, p, side, kernel):
             alpha[a, q] = coef[a]
         # first row of M^{-1} (M is symmetric, so solving M z = e1 gives it)
         row, _ = _solve_lu(M, e1)
-        for i in range(n):
-            if (side == 1 and x[i] < 0.0) or (side == 0 and x[i] >= 0.0):
-                continue
-            u = x[i] / hq
+        for t in range(lo, hi):
+            u = xs[t] / hq
             k = kernel_weight(u, kernel)
             if k == 0.0:
                 continue
-            s = row[0]
+            sm = row[0]
             pw = 1.0
             for j in range(1, d):
                 pw *= u
-                s += row[j] * pw
-            w[i, q] = s * k
+                sm += row[j] * pw
+            ws[q, t] = sm * k
+    for t in range(n):
+        i = order[t]
+        for q in range(m):
+            w[i, q] = ws[q, t]
     return alpha, w, info
 
 
@@ -142,3 +165,72 @@ def poly_fitted(x, alpha, h, p):
                 s = s * u + alpha[j, q]
             out[i, q] = s
     return out
+
+
+@njit(cache=True)
+def locpoly_extras(x, h, p, side, kernel, coef):
+    """Equivalent-kernel weights of coefficient ``coef`` and leverages of the one-sided fits.
+
+    For each column q (bandwidth h[q]) with M = sum_j K r r': weights
+    w_i = e_coef' M^{-1} r_p(u_i) K(u_i) (so alpha_coef = sum_i w_i Y_i) and leverages
+    h_ii = K(u_i) r_p(u_i)' M^{-1} r_p(u_i), the diagonal of the local hat matrix. Both (n, m),
+    zero off-side and outside the kernel support; columns with a singular M are left at zero.
+    """
+    n = x.shape[0]
+    m = h.shape[0]
+    d = p + 1
+    wc = np.zeros((n, m))
+    lev = np.zeros((n, m))
+    basis = np.empty(d)
+    Minv = np.empty((d, d))
+    order = np.argsort(x)
+    xs = x[order]
+    for q in range(m):
+        M = np.zeros((d, d))
+        hq = h[q]
+        lo, hi = _window(xs, hq, side)
+        for t in range(lo, hi):
+            i = order[t]
+            u = x[i] / hq
+            k = kernel_weight(u, kernel)
+            if k == 0.0:
+                continue
+            basis[0] = 1.0
+            for j in range(1, d):
+                basis[j] = basis[j - 1] * u
+            for a in range(d):
+                for b in range(d):
+                    M[a, b] += k * basis[a] * basis[b]
+        singular = False
+        for c in range(d):
+            e = np.zeros(d)
+            e[c] = 1.0
+            col, bad = _solve_lu(M, e)
+            if bad:
+                singular = True
+                break
+            for a in range(d):
+                Minv[a, c] = col[a]
+        if singular:
+            continue
+        for t in range(lo, hi):
+            i = order[t]
+            u = x[i] / hq
+            k = kernel_weight(u, kernel)
+            if k == 0.0:
+                continue
+            basis[0] = 1.0
+            for j in range(1, d):
+                basis[j] = basis[j - 1] * u
+            s = 0.0
+            quad = 0.0
+            for a in range(d):
+                t = 0.0
+                for b in range(d):
+                    t += Minv[a, b] * basis[b]
+                quad += basis[a] * t
+                if a == coef:
+                    s = t
+            wc[i, q] = s * k
+            lev[i, q] = quad * k
+    return wc, lev

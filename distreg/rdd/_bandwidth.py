@@ -112,7 +112,8 @@ def kernel_constants(kernel: str, s: int, *, riemann: bool):
 def _global_poly(x, Y, order):
     """Least-squares polynomial of ``order`` per column: (order-th derivative/order!..., resid var)."""
     A = x[:, None] ** np.arange(order + 1)[None, :]
-    coef, *_ = np.linalg.lstsq(A, Y, rcond=None)
+    qmat, rmat = np.linalg.qr(A)
+    coef = np.linalg.solve(rmat, qmat.T @ Y)
     resid = Y - A @ coef
     var = resid.var(axis=0, ddof=1) if x.size > 1 else np.ones(Y.shape[1])
     # R3D's guard: a perfect fit would give a zero variance and an infinite bandwidth
@@ -250,10 +251,7 @@ def select_bandwidth(x, Q, quantiles, *, cutoff=0.0, treatment=None, method="sim
                 sigma2 = (K * resid**2).sum(axis=0) / K.sum(axis=0)
                 V = sigma2 * var_const[side]
                 # sandwich variance of the bias estimate, for the regularisation term
-                u = xc[:, None] / h[None, :]
-                Rb = u[:, :, None] ** np.arange(s + 2)
-                Minv = np.linalg.inv(np.einsum("nm,nmd,nme->mde", K, Rb, Rb))
-                lw = np.einsum("md,nmd->nm", Minv[:, s + 1, :], Rb) * K  # weights of alpha_{s+1}
+                lw, _ = fit.extras(xc, kernel, coef=s + 1)  # weights of alpha_{s+1}
                 var_alpha = (lw**2 * resid**2).sum(axis=0)
                 regul = (bias_const[side] / h ** (s + 1)) ** 2 * var_alpha
                 out[side] = (B, V, regul)

@@ -47,19 +47,21 @@ class SideFit:
     support: np.ndarray
     h: np.ndarray
     p: int
+    side: int = 1
 
     @property
     def intercept(self):
         return self.alpha[0].copy()
 
+    def extras(self, x, kernel, coef=0):
+        """Weights of coefficient ``coef`` and leverages (both (n, m)) of these fits."""
+        from .._kernels.local_polynomial import locpoly_extras
+
+        return locpoly_extras(np.ascontiguousarray(x), self.h, self.p, self.side, KERNELS[kernel], int(coef))
+
     def leverage(self, x, kernel):
         """Diagonal of the local hat matrix, K(u_i) r(u_i)' (sum_j K r r')^{-1} r(u_i), (n, m)."""
-        u = x[:, None] / self.h[None, :]
-        K = np.where(self.support, kernel_values(u, kernel), 0.0)
-        R = u[:, :, None] ** np.arange(self.p + 1)
-        M = np.einsum("nm,nmd,nme->mde", K, R, R)
-        Minv = np.linalg.inv(M)
-        return K * np.einsum("nmd,mde,nme->nm", R, Minv, R)
+        return self.extras(x, kernel)[1]
 
     def fitted(self, x):
         """Polynomial fit r_p(x_i/h_q)' alpha_q at every unit (n, m)."""
@@ -92,4 +94,4 @@ def fit_side(x, Y, h, p: int, side: int, kernel: str, *, what: str = "outcome qu
             f"distinct support there; at least p+1={p + 1} distinct running-variable values are "
             "needed). Use a larger bandwidth or a lower order p."
         )
-    return SideFit(alpha=alpha, weights=w, support=support, h=h, p=int(p))
+    return SideFit(alpha=alpha, weights=w, support=support, h=h, p=int(p), side=int(side))

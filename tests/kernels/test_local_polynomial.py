@@ -119,3 +119,23 @@ def test_unit_quantiles_weighted():
     ones = unit_quantiles_weighted(np.concatenate(samples), np.ones(offsets[-1]), offsets, levels)
     np.testing.assert_allclose(ones, unit_quantiles_type7(np.concatenate(samples), offsets, levels),
                                rtol=1e-12)
+
+
+@pytest.mark.parametrize("kernel", [1, 2, 3])
+@pytest.mark.parametrize("side", [0, 1])
+def test_locpoly_extras_matches_oracle(kernel, side):
+    from distreg._kernels.local_polynomial import locpoly_extras
+
+    rng = np.random.default_rng(kernel + 7 * side)
+    x = np.round(rng.uniform(-1, 1, 120), 2)
+    h = np.array([0.5, 1.2])
+    p = 2
+    wc, lev = locpoly_extras(x, h, p, side, kernel, 2)
+    for q in range(2):
+        u = x / h[q]
+        k = np.where((x >= 0) if side == 1 else (x < 0), KERNELS[kernel](u), 0.0)
+        R = u[:, None] ** np.arange(p + 1)
+        Minv = np.linalg.inv(R.T @ (k[:, None] * R))
+        np.testing.assert_allclose(wc[:, q], (Minv[2] @ R.T) * k, rtol=1e-9, atol=1e-12)
+        hat = (R @ Minv @ R.T) * k[None, :]  # hat[i, j]: weight of y_j in the fit at x_i
+        np.testing.assert_allclose(lev[:, q], np.where(k > 0, np.diag(hat), 0.0), rtol=1e-9, atol=1e-12)
