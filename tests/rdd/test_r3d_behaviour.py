@@ -202,3 +202,25 @@ def test_coverage_and_size_full(request):
     print(f"uniform-band coverage {cover:.3f}, nullity-test size {size:.3f}")
     assert cover >= 0.88
     assert size <= 0.12
+
+
+def test_from_frame_fuzzy_with_weights():
+    rng = np.random.default_rng(11)
+    n, m = 300, 30
+    x = rng.uniform(-1, 1, n)
+    t = (rng.uniform(size=n) < 0.2 + 0.6 * (x >= 0)).astype(float)
+    Y = (5 + x + 2.0 * t)[:, None] + rng.standard_normal((n, m))
+    W = rng.uniform(0.5, 2.0, (n, m))
+    df = pd.DataFrame({"unit": np.repeat(np.arange(n), m), "x": np.repeat(x, m), "t": np.repeat(t, m),
+                       "y": Y.ravel(), "w": W.ravel()})
+    a = R3D.from_frame(df, unit="unit", running="x", outcome="y", treatment="t", weight="w",
+                       fuzzy=True, quantiles=LV, random_state=0)
+    b = R3D(fuzzy=True, quantiles=LV, random_state=0).fit(x, list(Y), weights=list(W), treatment=t)
+    np.testing.assert_allclose(a.tau_, b.tau_, rtol=1e-12)
+    np.testing.assert_allclose(a.band_, b.band_, rtol=1e-12)
+    np.testing.assert_array_equal(a.units_, np.arange(n))
+    unweighted = R3D(fuzzy=True, quantiles=LV, random_state=0).fit(x, list(Y), treatment=t)
+    assert not np.allclose(a.tau_, unweighted.tau_)
+    df.loc[df.unit == 3, "x"] = [0.5] + [0.1] * (m - 1)
+    with pytest.raises(ValueError, match="constant within each unit"):
+        R3D.from_frame(df, unit="unit", running="x", outcome="y")
