@@ -52,6 +52,15 @@ class BandwidthSelection:
         Kernel density estimate of the running variable at the cutoff, f_X(0).
     h_den, pilot_h_den : float or None
         Bandwidths of the treatment (denominator) fit in the fuzzy design.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.uniform(-1, 1, 300)
+    >>> Q = (x[:, None] >= 0) + x[:, None] ** 2 + [[0.0, 1.0]] + rng.normal(0, 0.2, (300, 1))
+    >>> bw = select_bandwidth(x, Q, [0.25, 0.75])
+    >>> list(bw.to_frame().columns[:3])
+    ['level', 'h', 'pilot_h']
     """
 
     levels: np.ndarray

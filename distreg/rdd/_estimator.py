@@ -198,6 +198,14 @@ class R3D(BaseEstimator):
         Returns
         -------
         self
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> x = rng.uniform(-1, 1, 300)
+        >>> est = R3D(quantiles=[0.5], random_state=0).fit(x, [rng.normal(2 * (x_i >= 0), 1, 30) for x_i in x])
+        >>> bool(est.band_[0, 0] < 2 < est.band_[0, 1])
+        True
         """
         self._check_params()
         levels = self._levels()
@@ -215,6 +223,15 @@ class R3D(BaseEstimator):
         Returns
         -------
         self
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> x = rng.uniform(-1, 1, 300)
+        >>> levels = np.array([0.25, 0.5, 0.75])
+        >>> Q = (x[:, None] >= 0) + levels + rng.normal(0, 0.1, (300, 1))
+        >>> R3D(n_boot=0).fit_quantiles(x, Q, levels).tau_.round(1)
+        array([1., 1., 1.])
         """
         self._check_params()
         return self._fit(x, Q, quantiles, treatment, cluster, None)
@@ -240,6 +257,18 @@ class R3D(BaseEstimator):
         -------
         R3D
             The fitted estimator; ``units_`` holds the unit ids in fit order.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> rng = np.random.default_rng(0)
+        >>> x = rng.uniform(-1, 1, 200)
+        >>> df = pd.DataFrame({"state": np.repeat(np.arange(200), 20), "margin": np.repeat(x, 20)})
+        >>> df["income"] = rng.normal(np.repeat(x >= 0, 20), 1.0)
+        >>> est = R3D.from_frame(df, unit="state", running="margin", outcome="income",
+        ...                      quantiles=[0.5], n_boot=0)
+        >>> est.tau_.shape, est.n_units_
+        ((1,), 200)
         """
         import pandas as pd
 
@@ -448,6 +477,16 @@ class R3D(BaseEstimator):
         Returns
         -------
         R3DInference
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> x = rng.uniform(-1, 1, 200)
+        >>> est = R3D(quantiles=[0.25, 0.75], n_boot=0).fit(x, [rng.normal(x_i >= 0, 1, 20) for x_i in x])
+        >>> xi = rng.standard_normal((200, 100))       # e.g. the same draws as another program
+        >>> inf = est.bootstrap(xi, tests=["nullity"])
+        >>> inf.draws.shape, inf.band.shape
+        ((100, 2), (2, 2))
         """
         check_is_fitted(self, "tau_")
         level = check_confidence_level(self.confidence_level if confidence_level is None else confidence_level)
@@ -492,6 +531,15 @@ class R3D(BaseEstimator):
         Returns
         -------
         distreg.distributions.QuantileFunction with k rows
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> x = rng.uniform(-1, 1, 300)
+        >>> est = R3D(quantiles=[0.1, 0.5, 0.9], n_boot=0).fit(x, [rng.normal(x_i >= 0, 1, 30) for x_i in x])
+        >>> d = est.predict_distribution([-0.01, 0.01])
+        >>> len(d), bool(d.median()[1] > d.median()[0])
+        (2, True)
         """
         check_is_fitted(self, "tau_")
         from ..distributions import QuantileFunction

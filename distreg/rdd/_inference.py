@@ -77,6 +77,14 @@ class R3DInference:
         Uniform band tau +/- c* and pointwise bands tau +/- (per-level quantile of |G_b(q)|).
     test_results : pandas.DataFrame
         One row per test and level range: test, range, statistic, critical_value, p_value.
+
+    Examples
+    --------
+    >>> from distreg.rdd import R3D
+    >>> rng = np.random.default_rng(0); x = rng.uniform(-1, 1, 200)
+    >>> est = R3D(quantiles=[0.5], n_boot=50, random_state=0).fit(x, [rng.normal(0, 1, 20) for _ in x])
+    >>> est.inference_.draws.shape
+    (50, 1)
     """
 
     draws: np.ndarray
