@@ -413,6 +413,12 @@ class R3D(BaseEstimator):
                 den = (np.where(use_plus[:, 0], eT_plus, 0.0) * plus.weights[:, 0]
                        - np.where(use_minus[:, 0], eT_minus, 0.0) * minus.weights[:, 0])
             else:
+                if vce != "hc0":
+                    lev_p = np.clip(tp.leverage(xc, self.kernel)[:, 0], 0.0, 0.99)
+                    lev_m = np.clip(tm.leverage(xc, self.kernel)[:, 0], 0.0, 0.99)
+                    power = 0.5 if vce == "hc2" else 1.0
+                    eT_plus = eT_plus / (1.0 - lev_p) ** power
+                    eT_minus = eT_minus / (1.0 - lev_m) ** power
                 den = (np.where(tp.support[:, 0], eT_plus, 0.0) * tp.weights[:, 0]
                        - np.where(tm.support[:, 0], eT_minus, 0.0) * tm.weights[:, 0])
             fuzzy_parts = {"den": den, "dm": tau.copy(), "dt": treatment_jump}
