@@ -130,6 +130,8 @@ def test_type7_quantiles_match_r():
 def test_density_at_cutoff_matches_r():
     x, _ = _sharp()
     ref = pd.read_csv(REF / "ref_density_all.csv")
+    tri = pd.read_csv(REF / "ref_density.csv")
+    np.testing.assert_allclose(tri.f_X_hat_tri[0], ref.f_X_hat[0], rtol=1e-12)
     sigma = np.std(x, ddof=1)
     c_n = 1.06 * sigma * x.size ** (-0.2)
     np.testing.assert_allclose(sigma, ref.sigma_X[0], rtol=1e-12)
