@@ -12,8 +12,11 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _LAZY = {
+    "IntegerRegressor": "distreg.discrete",
     "NormalRegressor": "distreg.continuous",
     "R3D": "distreg.rdd",
+    "FlexibleSurvivalRegressor": "distreg.survival",
+    "KaplanMeier": "distreg.survival",
 }
 
 _SUBMODULES = (
