@@ -193,9 +193,7 @@ def test_coverage_and_size_reduced():
 
 
 @pytest.mark.slow
-def test_coverage_and_size_full(request):
-    if "slow" not in (request.config.getoption("-m") or ""):
-        pytest.skip("slow simulation: run with -m slow")
+def test_coverage_and_size_full():
     # the design: n = 500 units x 50 draws, levels 0.1..0.9, 200 replications;
     # binomial 99.9% limits around 0.95 are about [0.90, 0.99]
     cover, size = _simulate(200, 500, 50, 1000)
