@@ -104,6 +104,7 @@ def test_ppf_is_the_generalised_inverse_of_cdf(name):
     # above the plateau of a defective distribution no finite y reaches q: ppf is inf
     reachable = q < plateau(d)[:, None] - 1e-12
     assert np.all(np.isposinf(Y[~reachable]))
+    assert np.all(np.isfinite(Y) == (q <= plateau(d)[:, None]))
     Yr, qr = np.where(reachable, Y, 0.0), np.broadcast_to(q, Y.shape)
     # smallest y with F(y) >= q: F(ppf(q)) >= q and F just below ppf(q) is < q
     assert np.all((d.cdf(Yr) >= qr - 1e-10)[reachable])
