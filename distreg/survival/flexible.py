@@ -170,6 +170,11 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         self.max_iter = max_iter
         self.tol = tol
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.positive_only = True  # survival times
+        return tags
+
     # ------------------------------------------------------------------ engine hooks
     def _spec(self):
         return APGWSpec()
