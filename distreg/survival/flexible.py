@@ -26,7 +26,7 @@ from .._validation import check_confidence_level, check_option
 from ..distributions.apgw import APGW
 from ..exceptions import ConvergenceWarning
 from ..likelihood import Design, LikelihoodRegressor, LikelihoodSpec, Parameter, maximize_likelihood
-from ..likelihood.survival_terms import censored_loglik
+from ..likelihood.survival_terms import censored_hessian, censored_loglik
 from ._response import parse_survival_response
 
 __all__ = ["APGWSpec", "FlexibleSurvivalRegressor", "DISTRIBUTIONS"]
@@ -69,8 +69,22 @@ class APGWSpec(LikelihoodSpec):
                    logh, dlogh, H, dH)
         return logh, dlogh, H, dH
 
+    @staticmethod
+    def _terms2(t, eta):
+        from .._kernels.likelihood_survival import apgw_terms2
+
+        m = t.shape[0]
+        out = [np.empty(m), np.empty((m, 4)), np.empty((m, 4, 4)), np.empty(m), np.empty((m, 4)),
+               np.empty((m, 4, 4))]
+        apgw_terms2(np.ascontiguousarray(t, dtype=float), *(np.ascontiguousarray(eta[:, j]) for j in range(4)),
+                    *out)
+        return tuple(out)
+
     def loglik(self, eta, data):
         return censored_loglik(self._terms, eta, data)
+
+    def hessian(self, eta, data):
+        return censored_hessian(self._terms2, eta, data)
 
     def start_values(self, designs, data, weights):
         # crude exponential rate for the scale intercepts, then the nested Weibull and

@@ -75,3 +75,34 @@ def test_kappa_continuous_through_zero():
         _, _, H0, dH0 = run(t, E0)
         np.testing.assert_allclose(H, H0, rtol=1e-6)
         np.testing.assert_allclose(dH, dH0, rtol=1e-5, atol=1e-7)
+
+
+def run2(t, eta):
+    from distreg._kernels.likelihood_survival import apgw_terms2
+
+    n = t.shape[0]
+    out = [np.empty(n), np.empty((n, 4)), np.empty((n, 4, 4)), np.empty(n), np.empty((n, 4)), np.empty((n, 4, 4))]
+    apgw_terms2(t, *(np.ascontiguousarray(eta[:, j]) for j in range(4)), *out)
+    return out
+
+
+@pytest.mark.parametrize("eta", ETAS)
+def test_second_derivatives_match_finite_differences(eta):
+    t = np.array([0.05, 0.8, 3.0])
+    E = np.tile(np.array(eta, float), (t.size, 1))
+    logh, dlogh, d2logh, H, dH, d2H = run2(t, E)
+    ref = run(t, E)
+    np.testing.assert_allclose(logh, ref[0], rtol=1e-12)
+    np.testing.assert_allclose(dlogh, ref[1], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(H, ref[2], rtol=1e-12)
+    np.testing.assert_allclose(dH, ref[3], rtol=1e-12, atol=1e-14)
+    free = 3 if np.isinf(eta[3]) else 4
+    for j in range(free):
+        step = 1e-6
+        Ep, Em = E.copy(), E.copy()
+        Ep[:, j] += step
+        Em[:, j] -= step
+        _, gp, _, Hp = run(t, Ep)
+        _, gm, _, Hm = run(t, Em)
+        np.testing.assert_allclose(d2logh[:, :, j], (gp - gm) / (2 * step), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(d2H[:, :, j], (Hp - Hm) / (2 * step), rtol=1e-5, atol=1e-8)
