@@ -48,6 +48,48 @@ def _phi2(x):
 
 
 @njit(cache=True)
+def _apgw_row(t, el, ep, eg, ek, dlogh, dH):
+    """log h and H at one time; fills dlogh (4,) and dH (4,). See :func:`apgw_terms`."""
+    lam = np.exp(el)
+    gam = np.exp(eg)
+    logt = np.log(t)
+    z = gam * (ep + logt)  # log u
+    if not np.isfinite(ek):
+        # κ → ∞: (1 + u/c)^κ → e^u
+        u = np.exp(z)
+        eu = np.exp(u)
+        dlogh[0] = 1.0
+        dlogh[1] = gam * (1.0 + u)
+        dlogh[2] = 1.0 + z * (1.0 + u)
+        dlogh[3] = 0.0
+        H = lam * np.expm1(u)
+        dH[0] = H
+        dH[1] = lam * eu * u * gam
+        dH[2] = lam * eu * u * z
+        dH[3] = 0.0
+        return el + eg + z - logt + u, H
+    c = np.exp(ek)
+    q = c - 1.0  # κ
+    m = z - ek  # log(u/c)
+    L = _log1pexp(m)
+    p = _expit(m)
+    dlogh[0] = 1.0
+    dlogh[1] = gam * (1.0 + (q - 1.0) * p)
+    dlogh[2] = 1.0 + z * (1.0 + (q - 1.0) * p)
+    dlogh[3] = c * L - (q - 1.0) * p
+    x = q * L
+    G = L * _exprel(x)
+    E = np.exp(x)
+    Gq = L * L * _phi2(x)
+    H = lam * c * G
+    dH[0] = H
+    dH[1] = lam * c * E * p * gam
+    dH[2] = lam * c * E * p * z
+    dH[3] = lam * c * (G + c * Gq - E * p)
+    return el + eg + z - logt + (q - 1.0) * L, H
+
+
+@njit(cache=True)
 def apgw_terms(t, eta_l, eta_p, eta_g, eta_k, logh, dlogh, H, dH):
     """Fill log h (n,), ∂log h/∂η (n, 4), H (n,) and ∂H/∂η (n, 4) at times t > 0.
 
@@ -55,44 +97,25 @@ def apgw_terms(t, eta_l, eta_p, eta_g, eta_k, logh, dlogh, H, dH):
     """
     n = t.shape[0]
     for i in range(n):
-        lam = np.exp(eta_l[i])
-        gam = np.exp(eta_g[i])
-        logt = np.log(t[i])
-        z = gam * (eta_p[i] + logt)  # log u
-        if not np.isfinite(eta_k[i]):
-            # κ → ∞: (1 + u/c)^κ → e^u
-            u = np.exp(z)
-            logh[i] = eta_l[i] + eta_g[i] + z - logt + u
-            dlogh[i, 0] = 1.0
-            dlogh[i, 1] = gam * (1.0 + u)
-            dlogh[i, 2] = 1.0 + z * (1.0 + u)
-            dlogh[i, 3] = 0.0
-            eu = np.exp(u)
-            H[i] = lam * np.expm1(u)
-            dH[i, 0] = H[i]
-            dH[i, 1] = lam * eu * u * gam
-            dH[i, 2] = lam * eu * u * z
-            dH[i, 3] = 0.0
-            continue
-        c = np.exp(eta_k[i])
-        q = c - 1.0  # κ
-        m = z - eta_k[i]  # log(u/c)
-        L = _log1pexp(m)
-        p = _expit(m)
-        logh[i] = eta_l[i] + eta_g[i] + z - logt + (q - 1.0) * L
-        dlogh[i, 0] = 1.0
-        dlogh[i, 1] = gam * (1.0 + (q - 1.0) * p)
-        dlogh[i, 2] = 1.0 + z * (1.0 + (q - 1.0) * p)
-        dlogh[i, 3] = c * L - (q - 1.0) * p
-        x = q * L
-        G = L * _exprel(x)
-        E = np.exp(x)
-        Gq = L * L * _phi2(x)
-        H[i] = lam * c * G
-        dH[i, 0] = H[i]
-        dH[i, 1] = lam * c * E * p * gam
-        dH[i, 2] = lam * c * E * p * z
-        dH[i, 3] = lam * c * (G + c * Gq - E * p)
+        logh[i], H[i] = _apgw_row(t[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i], dlogh[i], dH[i])
+
+
+@njit(cache=True)
+def apgw_right_censored(t, event, eta_l, eta_p, eta_g, eta_k, ll, score):
+    """Fused contributions for right-censored data without delayed entry.
+
+    ll = δ log h(t) - H(t) and its score, in one pass (the common case; the general case goes
+    through :func:`distreg.likelihood.survival_terms.censored_loglik`).
+    """
+    n = t.shape[0]
+    dlogh = np.empty(4)
+    dH = np.empty(4)
+    for i in range(n):
+        lh, H = _apgw_row(t[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i], dlogh, dH)
+        d = event[i]
+        ll[i] = d * lh - H
+        for j in range(4):
+            score[i, j] = d * dlogh[j] - dH[j]
 
 
 @njit(cache=True)

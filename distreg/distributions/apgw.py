@@ -224,6 +224,5 @@ def _apgw_example():
 
 @register_example("APGW (cure)")
 def _apgw_cure_example():
-    # defective rows with small cure fractions (3e-4 and 9e-5), so that the generic checks at
-    # levels up to 0.999 stay below the plateau; tests/distributions/test_apgw.py covers large ones
-    return APGW(lam=[8.0, 4.0], phi=[1.0, 0.5], gamma=[1.5, 1.0], kappa=[-0.5, -0.3])
+    # defective rows: cure fractions exp(-1) = 0.37 and exp(-4) = 0.018
+    return APGW(lam=[1.0, 1.2], phi=[1.0, 0.5], gamma=[1.5, 1.0], kappa=[-0.5, -0.3])
