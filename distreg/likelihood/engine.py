@@ -269,7 +269,7 @@ def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, wa
         try:
             chol = linalg.cho_factor(info)
             vcov_s[np.ix_(free, free)] = linalg.cho_solve(chol, np.eye(info.shape[0]))
-        except linalg.LinAlgError:
+        except (linalg.LinAlgError, ValueError):  # singular, or non-finite entries
             definite = False
     converged = bool(np.isfinite(value) and definite and gnorm <= 1e-5)
     message = "converged" if converged else (
@@ -324,7 +324,7 @@ def _newton_polish(obj, beta, bounds, tol, max_steps=50):
             chol = linalg.cho_factor(-Hf)
             direction = np.zeros_like(beta)
             direction[free] = linalg.cho_solve(chol, grad[free])
-        except linalg.LinAlgError:
+        except (linalg.LinAlgError, ValueError):  # singular, or non-finite entries
             break
         t = 1.0
         improved = False
