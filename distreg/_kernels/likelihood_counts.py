@@ -288,6 +288,28 @@ def dalap_loglik(y, mu, gamma, lower, upper, ll, g):
 
 
 @njit(cache=True, error_model="numpy")
+def dalap_hessian(y, mu, gamma, h):
+    """Second derivatives of the unbounded Dalap log mass in (μ, γ), away from the kinks
+    at integer μ and at y = μ (where the one-sided values are used)."""
+    for i in range(y.shape[0]):
+        gm = gamma[i]
+        m, f, lg, logD, dD_mu, dD_g = _dalap_core(mu[i], gm)
+        ga = math.exp(f * lg - logD)
+        gb = math.exp((1.0 - f) * lg - logD)
+        diff = ga - gb
+        d = y[i] - mu[i]
+        sgn = 1.0 if d > 0 else (-1.0 if d < 0 else 0.0)
+        dga = ga * (f / gm - dD_g)
+        dgb = gb * ((1.0 - f) / gm - dD_g)
+        h[i, 0, 0] = -lg * lg * (1.0 - diff * diff)
+        h_mg = -sgn / gm - (diff / gm + lg * (dga - dgb))
+        h[i, 0, 1] = h_mg
+        h[i, 1, 0] = h_mg
+        d2D = (f * dga + (1.0 - f) * dgb) / gm - (f * ga + (1.0 - f) * gb) / (gm * gm)
+        h[i, 1, 1] = -1.0 / ((1.0 - gm) * (1.0 - gm)) - d2D - abs(d) / (gm * gm)
+
+
+@njit(cache=True, error_model="numpy")
 def danorm_stats(mu, sigma):
     """log Z, E[Y - μ], E[(Y - μ)²] of the discrete normal (see distributions.dalap)."""
     if sigma >= 1.0:

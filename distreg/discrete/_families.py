@@ -33,6 +33,9 @@ FAMILIES = {
 }
 
 
+REAL_LOCATION = ("dnormal", "dlaplace", "dalap", "danorm")
+
+
 def family_info(name, n_bits=None):
     """(parameters, roles, non-negative) of a family; Bitwise has one logit per bit."""
     params, roles, nonneg = FAMILIES[name]
@@ -59,9 +62,11 @@ def _link_derivatives(link, eta):
 class IntegerSpec(LikelihoodSpec):
     """Likelihood of one integer-output family (see :data:`FAMILIES`)."""
 
-    def __init__(self, family, n_bits=None):
+    def __init__(self, family, n_bits=None, location_link=None):
         self.family = family
         params, self.roles, self.nonneg = family_info(family, n_bits)
+        if location_link is not None and family in REAL_LOCATION:
+            params = ((params[0][0], location_link),) + tuple(params[1:])
         self.parameters = tuple(Parameter(n, link) for n, link in params)
         self.n_bits = n_bits
 
@@ -90,6 +95,9 @@ class IntegerSpec(LikelihoodSpec):
             K.dlaplace_loglik(y, cols[0], cols[1], ll, g)
         elif fam == "dalap":
             K.dalap_loglik(y, cols[0], cols[1], data["lower"], data["upper"], ll, g)
+            if not (np.isfinite(data["lower"]).any() or np.isfinite(data["upper"]).any()):
+                h = np.empty((n, 2, 2))
+                K.dalap_hessian(y, cols[0], cols[1], h)
         elif fam == "danorm":
             K.danorm_loglik(y, cols[0], cols[1], ll, g)
         elif fam == "bitwise":
@@ -149,8 +157,7 @@ class IntegerSpec(LikelihoodSpec):
         for p in self.parameters:
             if p.name == "mu" and p.link == "log":
                 pos = y[y > 0]
-                m = mean if fam in ("poisson", "negbin", "genpoisson", "zip", "zinb") else (
-                    float(pos.mean()) if pos.size else 1.0)
+                m = (float(pos.mean()) if pos.size else 1.0) if fam.startswith("hurdle") else mean
                 base = np.log(max(m, 1e-3))
                 if off is not None:
                     base -= float(np.dot(w, off))

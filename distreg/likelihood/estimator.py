@@ -73,6 +73,11 @@ class LikelihoodRegressor(DistributionalRegressor):
         """
         return {}
 
+    def _maximize(self, spec, designs, data, w):
+        """Run the engine (families with a separable likelihood may split the problem)."""
+        return maximize_likelihood(spec, designs, data, w, bounds=self._bounds(),
+                                   **self._engine_options())
+
     def _formula_keyword(self, pname: str):
         """The ``from_formula`` keyword that holds the formula of parameter ``pname``."""
         return self._formula_keywords.get(pname)
@@ -151,8 +156,7 @@ class LikelihoodRegressor(DistributionalRegressor):
             if p.name in offsets and d.n_coef:
                 base = 0.0 if d.offset is None else d.offset
                 d.offset = base + np.asarray(offsets[p.name], float)
-        fit = maximize_likelihood(spec, designs, data, w, bounds=self._bounds(),
-                                  **self._engine_options())
+        fit = self._maximize(spec, designs, data, w)
         self.coef_ = {p.name: fit.coef[sl].copy() for p, sl in zip(spec.parameters, fit.slices)}
         self.converged_ = fit.converged
         self.loglik_ = fit.loglik
