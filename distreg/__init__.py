@@ -14,6 +14,8 @@ __version__ = "0.1.0"
 _LAZY = {
     "IntegerRegressor": "distreg.discrete",
     "NormalRegressor": "distreg.continuous",
+    "FlexibleSurvivalRegressor": "distreg.survival",
+    "KaplanMeier": "distreg.survival",
 }
 
 _SUBMODULES = (

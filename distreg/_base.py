@@ -7,8 +7,11 @@ derives ``predict``, ``predict_quantiles``, ``predict_interval``, ``score`` and
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import check_1d, check_confidence_level, check_levels, check_option, check_sample_weight
@@ -30,11 +33,11 @@ class DistributionalRegressor(RegressorMixin, BaseEstimator):
     >>> X = np.arange(10.0)[:, None]; y = 2 * X[:, 0] + np.tile([-1.0, 1.0], 5)
     >>> m = NormalRegressor().fit(X, y)
     >>> m.predict(X[:2]).round(3)
-    array([0.1, 2.1])
+    array([-0.273,  1.788])
     >>> m.predict_quantiles(X[:2], [0.1, 0.5, 0.9]).shape
     (2, 3)
     >>> m.predict_interval(X[:1], confidence_level=0.5).round(3)
-    array([[-0.574,  0.774]])
+    array([[-0.937,  0.391]])
     """
 
     # ------------------------------------------------------------------ input handling
@@ -44,6 +47,20 @@ class DistributionalRegressor(RegressorMixin, BaseEstimator):
                              ensure_all_finite=True, copy=True)
 
     def _validate_y(self, y, n: int):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        if hasattr(y, "to_numpy"):
+            y = y.to_numpy()
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected; it is flattened "
+                "(pass y.ravel() to silence this).",
+                DataConversionWarning,
+                stacklevel=3,
+            )
         y = check_1d(y, "y")
         if y.shape[0] != n:
             raise ValueError(f"y has {y.shape[0]} entries but X has {n} rows; pass one y per row of X.")

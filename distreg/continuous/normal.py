@@ -76,10 +76,10 @@ class NormalRegressor(LikelihoodRegressor):
     >>> engel = load_engel()
     >>> m = NormalRegressor(scale_covariates=True).fit(engel[["income"]], engel["foodexp"])
     >>> m.result_.params["estimate"].round(4).tolist()
-    [84.8104, 0.5508, 3.5307, 0.0015]
+    [62.8941, 0.5815, 3.3519, 0.001]
     >>> m.predict_interval(engel[["income"]].iloc[:2]).round(1)
-    array([[ 98.4, 436.3],
-           [ 54.4, 701.4]])
+    array([[235.5, 378.9],
+           [296.7, 458.8]])
     >>> f = NormalRegressor.from_formula("foodexp ~ income", engel, scale_formula="~ income")
     >>> bool(np.isclose(f.loglik_, m.loglik_))
     True

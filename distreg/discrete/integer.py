@@ -310,16 +310,16 @@ class IntegerRegressor(LikelihoodRegressor):
         """
         return super().fit(X, y, sample_weight=sample_weight, exposure=exposure, offset=offset)
 
-    @classmethod
-    def from_formula(cls, formula, data, *, sample_weight=None, exposure=None, offset=None, **kwargs):
-        """Fit from a formula (formulaic syntax); ``shape_formula``/``zero_formula`` for the others.
+    _formula_response_keywords = ("exposure", "offset")
 
-        Without a ``zero_formula`` the zero part uses the main formula's right-hand side (as
-        ``pscl``); without a ``shape_formula`` the shape parameter is intercept-only unless
-        ``shape_covariates=True``.
-        """
-        return super().from_formula(formula, data, sample_weight=sample_weight,
-                                    fit_params={"exposure": exposure, "offset": offset}, **kwargs)
+    def _formula_response(self, formula, data, exposure=None, offset=None):
+        # from_formula: ``shape_formula``/``zero_formula`` give the other parameters' designs;
+        # without a zero_formula the zero part uses the main right-hand side (as pscl), without
+        # a shape_formula the shape is intercept-only unless shape_covariates=True
+        from .._formula import response_from_formula
+
+        y, yname = response_from_formula(formula, data)
+        return self._response(y, len(y), exposure=exposure, offset=offset), [yname]
 
     # ------------------------------------------------------------------ prediction
     def _distribution(self, theta):

@@ -27,6 +27,10 @@ class Distribution:
     parameters: ``y`` of shape (n,) with parameters of shape (n,), or ``y`` of shape (n, k) with
     parameters of shape (n, 1) (and any trailing parameter axes kept after that).
 
+    Optional hooks used by :mod:`distreg.metrics`: ``_crps(y, **params)`` (y of shape (n,)) gives
+    the CRPS in closed form, and ``_ppf_knots`` lists levels where the quantile function has kinks,
+    which the numerical CRPS integral then uses as panel edges.
+
     Examples
     --------
     >>> from distreg.distributions import Normal
@@ -351,11 +355,12 @@ def _bisect_ppf(dist, q, p, integer=False, max_iter=200):
     q = np.asarray(q, dtype=float)
     lo = np.full(q.shape, -1.0)
     hi = np.full(q.shape, 1.0)
-    # expand the bracket geometrically until cdf(lo) < q <= cdf(hi)
+    # expand the bracket geometrically until cdf(lo) < q <= cdf(hi); levels 0 and 1 are set to
+    # the support bounds below, and expanding for them would run the bracket into overflow
+    interior = (q > 0) & (q < 1)
     for _ in range(1100):
-        # q = 0 and q = 1 are answered by the support bounds below; never bracket them
-        need_lo = (dist._cdf(lo, **p) >= q) & (q > 0)
-        need_hi = (dist._cdf(hi, **p) < q) & (q < 1)
+        need_lo = (dist._cdf(lo, **p) >= q) & interior
+        need_hi = (dist._cdf(hi, **p) < q) & interior
         if not (need_lo.any() or need_hi.any()):
             break
         lo = np.where(need_lo, np.where(lo < 0, lo * 2, -1.0), lo)

@@ -93,6 +93,15 @@ class Empirical(Distribution):
         m = (p * values).sum(axis=1)
         return (p * (values - m[:, None]) ** 2).sum(axis=1)
 
+    def _crps(self, y, values, cumweights):
+        # energy form E|X - y| - E|X - X'|/2 (Gneiting & Raftery 2007, eq. 21); for sorted
+        # values with probabilities p and cumulative weights c, Σ_ij p_i p_j |x_i - x_j|
+        # = 2 Σ_i p_i x_i (2 c_i - p_i - 1)
+        p = self._probabilities(cumweights)
+        first = (p * np.abs(values - y[:, None])).sum(axis=1)
+        half_pairs = (p * values * (2 * cumweights - p - 1)).sum(axis=1)
+        return first - half_pairs
+
     def _rvs(self, rng, k, values, cumweights):
         u = rng.uniform(size=(values.shape[0], k))
         return self._ppf(u, values, cumweights)

@@ -73,6 +73,12 @@ class Normal(ContinuousDistribution):
     def _rvs(self, rng, k, loc, scale):
         return loc + scale * rng.standard_normal((loc.shape[0], k))
 
+    def _crps(self, y, loc, scale):
+        # Gneiting, Raftery, Westveld & Goldman (2005), eq. 5
+        z = (y - loc) / scale
+        pdf = np.exp(-0.5 * z * z - _LOG_SQRT_2PI)
+        return scale * (z * (2 * special.ndtr(z) - 1) + 2 * pdf - 1 / np.sqrt(np.pi))
+
 
 class LogNormal(ContinuousDistribution):
     """Log-normal distribution: log Y ~ N(mu, sigma²) per row.
@@ -125,6 +131,14 @@ class LogNormal(ContinuousDistribution):
 
     def _rvs(self, rng, k, mu, sigma):
         return np.exp(mu + sigma * rng.standard_normal((mu.shape[0], k)))
+
+    def _crps(self, y, mu, sigma):
+        # Baran & Lerch (2015), eq. 5; for y <= 0 the CRPS is E|X - y| - E|X - X'|/2 with X > 0
+        mean = np.exp(mu + sigma**2 / 2)
+        half_gini = 2 * mean * special.ndtr(-sigma / np.sqrt(2))  # = mean - E|X - X'|/2
+        z = (self._logy(y) - mu) / sigma
+        pos = y * (2 * special.ndtr(z) - 1) - 2 * mean * (special.ndtr(z - sigma) - special.ndtr(-sigma / np.sqrt(2)))
+        return np.where(y > 0, pos, half_gini - y)
 
     def _lower_support(self, p, shape):
         return np.zeros(shape)

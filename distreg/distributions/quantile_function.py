@@ -95,6 +95,11 @@ class QuantileFunction(ContinuousDistribution):
         # values keep their level axis last; no extra axis is needed (see _last_index_le).
         return dict(self._params)
 
+    @property
+    def _ppf_knots(self):
+        """Levels where the quantile function has kinks (used by numerical integrals over it)."""
+        return self.levels
+
     def _tail_slopes(self, values):
         lv = self.levels
         s0 = (values[:, 1] - values[:, 0]) / (lv[1] - lv[0])

@@ -177,23 +177,41 @@ class LikelihoodRegressor(DistributionalRegressor):
         )
         return self
 
+    # keywords of from_formula that describe the response (e.g. time=, event=) rather than the
+    # estimator; they are passed to _formula_response
+    _formula_response_keywords: tuple = ()
+
+    def _formula_response(self, formula, data, **response_keywords):
+        """The engine's data dict and the response column names, from a formula and a DataFrame.
+
+        The default takes the left-hand side of ``formula`` as y; families whose response is
+        several columns (survival times with event indicators, ...) override it.
+        """
+        y, yname = response_from_formula(formula, data)
+        return self._response(y, len(y)), [yname]
+
+    def _main_formula_parameter(self):
+        """The parameter whose design the main ``formula`` gives (default: keyword "formula")."""
+        return next((p.name for p in self._spec().parameters
+                     if self._formula_keyword(p.name) == "formula"), None)
+
     @classmethod
-    def from_formula(cls, formula, data, *, sample_weight=None, fit_params=None, **kwargs):
+    def from_formula(cls, formula, data, *, sample_weight=None, **kwargs):
         """Fit from a formula on a DataFrame (formulaic syntax), returning the fitted estimator.
 
         ``formula`` gives the response and the design of the main parameter; the other
         parameters take their own right-hand-side formulas through keywords (for example
         ``scale_formula="~ x"``); without one, a parameter whose covariates are "all" uses the
-        main formula's right-hand side and any other is intercept-only. ``fit_params`` is a
-        dict of extra ``fit`` arguments (for example an exposure). Remaining keywords are
+        main formula's right-hand side and any other is intercept-only. Keywords listed in
+        ``_formula_response_keywords`` go to the response (for example an exposure). Remaining keywords are
         estimator parameters. Predictions on a new DataFrame rebuild the same columns.
         """
         keywords = {kw for kw in cls._formula_keywords.values() if kw != "formula"}
         given = {kw: kwargs.pop(kw) for kw in list(kwargs) if kw in keywords}
+        response_kw = {k: kwargs.pop(k) for k in cls._formula_response_keywords if k in kwargs}
         est = cls(**kwargs)
-        y, yname = response_from_formula(formula, data)
-        n = len(y)
-        data_dict = est._response(y, n, **(fit_params or {}))
+        data_dict, response_columns = est._formula_response(formula, data, **response_kw)
+        n = len(next(iter(data_dict.values())))
         w = est._validate_weights(sample_weight, n)
         fixed = est._fixed_eta()
         designs, fdesigns = [], {}
@@ -216,10 +234,12 @@ class LikelihoodRegressor(DistributionalRegressor):
                 fd = design_from_formula(f, data)
                 designs.append(Design(fd.matrix, fd.columns, fd.intercept))
                 fdesigns[p.name] = fd
-        est.feature_names_in_ = np.asarray([str(c) for c in data.columns if c != yname], dtype=object)
+        est.feature_names_in_ = np.asarray(
+            [str(c) for c in data.columns if c not in response_columns], dtype=object
+        )
         est.n_features_in_ = len(est.feature_names_in_)
         est.formula_designs_ = fdesigns
-        est.response_name_ = yname
+        est.response_name_ = response_columns[0] if len(response_columns) == 1 else tuple(response_columns)
         return est._fit_designs(designs, data_dict, w)
 
     # ------------------------------------------------------------------ prediction
