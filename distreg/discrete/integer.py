@@ -311,6 +311,7 @@ class IntegerRegressor(LikelihoodRegressor):
         return super().fit(X, y, sample_weight=sample_weight, exposure=exposure, offset=offset)
 
     _formula_response_keywords = ("exposure", "offset")
+    _formula_defaults_to_main = True
 
     def _formula_response(self, formula, data, exposure=None, offset=None):
         # from_formula: ``shape_formula``/``zero_formula`` give the other parameters' designs;

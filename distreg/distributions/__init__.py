@@ -5,14 +5,11 @@ See :class:`Distribution` for the shape rule shared by every method.
 
 from ._base import ContinuousDistribution, DiscreteDistribution, Distribution
 from ._registry import register_example, registered_examples
-<<<<<<< HEAD
+from .apgw import APGW
 from .bitwise import Bitwise
 from .counts import GeneralizedPoisson, NegativeBinomial, Poisson
 from .dalap import Dalap, Danorm
 from .discretized import DiscretizedLaplace, DiscretizedNormal
-=======
-from .apgw import APGW
->>>>>>> main
 from .empirical import Empirical
 from .inflated import Hurdle, ZeroInflated
 from .mixture import Mixture
@@ -20,11 +17,8 @@ from .normal import LogNormal, Normal
 from .quantile_function import QuantileFunction
 
 __all__ = [
-<<<<<<< HEAD
-    "Bitwise",
-=======
     "APGW",
->>>>>>> main
+    "Bitwise",
     "ContinuousDistribution",
     "Dalap",
     "Danorm",
