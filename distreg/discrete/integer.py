@@ -414,4 +414,4 @@ class IntegerRegressor(LikelihoodRegressor):
 
     def score_bits(self, X, y, sample_weight=None, exposure=None, offset=None):
         """Weighted mean log2 predictive mass: minus the bits per observation (higher is better)."""
-        return self.score(X, y, sample_weight=sample_weight, exposure=exposure, offset=offset) / _LN2
+        return float(self.score(X, y, sample_weight=sample_weight, exposure=exposure, offset=offset) / _LN2)

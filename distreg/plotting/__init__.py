@@ -5,10 +5,13 @@ Axes. matplotlib is imported only when a plot is drawn, never by ``import distre
 """
 
 from .core import plot_distribution, plot_intervals, plot_pit_histogram, plot_quantile_calibration
+from .discrete import plot_rootogram, rootogram_table
 
 __all__ = [
     "plot_distribution",
     "plot_intervals",
     "plot_pit_histogram",
     "plot_quantile_calibration",
+    "plot_rootogram",
+    "rootogram_table",
 ]
