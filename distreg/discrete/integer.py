@@ -33,7 +33,7 @@ def _check_integer_y(y, name="y"):
     if bad.size:
         raise ValueError(
             f"{name} must contain integers (counts or integer labels); entry {bad[0]} is "
-            f"{y[bad[0]]!r}. Round or recode the response first."
+            f"{float(y[bad[0]])!r}. Round or recode the response first."
         )
     return y
 
