@@ -69,6 +69,8 @@ class IntegerSpec(LikelihoodSpec):
             params = ((params[0][0], location_link),) + tuple(params[1:])
         self.parameters = tuple(Parameter(n, link) for n, link in params)
         self.n_bits = n_bits
+        # Dalap's log mass has kinks at μ = y (the |y - μ| term) and at integer μ
+        self.kinked = family == "dalap"
 
     def _kernel(self, theta, data):
         from .._kernels import likelihood_counts as K
@@ -221,6 +223,7 @@ class MixtureSpec(LikelihoodSpec):
         self.parameters = tuple(params)
         self.roles = tuple(roles)
         self.nonneg = base.nonneg
+        self.kinked = base.kinked
 
     def _weights(self, eta):
         logits = np.column_stack([np.zeros(eta.shape[0]), eta[:, self.K * self.P:]])
