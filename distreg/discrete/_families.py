@@ -45,6 +45,13 @@ def family_info(name, n_bits=None):
     return params, roles, nonneg
 
 
+def _log_factorial(data):
+    """log y! of the response, computed once and kept in the data dict."""
+    if "log_factorial" not in data:
+        data["log_factorial"] = special.gammaln(data["y"] + 1.0)
+    return data["log_factorial"]
+
+
 def _link_derivatives(link, eta):
     """θ, dθ/dη, d²θ/dη² for the links used here."""
     if link == "identity":
@@ -85,10 +92,10 @@ class IntegerSpec(LikelihoodSpec):
         fam = self.family
         if fam == "poisson":
             h = np.empty((n, 1, 1))
-            K.poisson_loglik(y, cols[0], ll, g, h)
+            K.poisson_loglik(y, _log_factorial(data), cols[0], ll, g, h)
         elif fam == "negbin":
             h = np.empty((n, 2, 2))
-            K.negbin_loglik(y, cols[0], cols[1], ll, g, h)
+            K.negbin_loglik(y, _log_factorial(data), cols[0], cols[1], ll, g, h)
         elif fam == "genpoisson":
             K.genpoisson_loglik(y, cols[0], cols[1], ll, g)
         elif fam == "dnormal":
@@ -120,21 +127,21 @@ class IntegerSpec(LikelihoodSpec):
             raise ValueError(f"unknown family {fam!r}")
         return ll, g, h
 
-    def _terms(self, eta, data):
+    def _terms(self, eta, data, need_hessian=True):
         theta, d1, d2 = [np.empty_like(eta) for _ in range(3)]
         for j, p in enumerate(self.parameters):
             theta[:, j], d1[:, j], d2[:, j] = _link_derivatives(p.link, eta[:, j])
         ll, g, h = self._kernel(theta, data)
         score = g * d1
         hess = None
-        if h is not None:
+        if h is not None and need_hessian:
             hess = h * d1[:, :, None] * d1[:, None, :]
             idx = np.arange(eta.shape[1])
             hess[:, idx, idx] += g * d2
         return ll, score, hess
 
     def loglik(self, eta, data):
-        ll, score, _ = self._terms(eta, data)
+        ll, score, _ = self._terms(eta, data, need_hessian=False)
         return ll, score
 
     def hessian(self, eta, data):
