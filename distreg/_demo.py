@@ -14,6 +14,7 @@ __all__ = ["DEMOS", "run_demo"]
 # family -> (module, function); each family adds its own line
 DEMOS = {
     "continuous": ("distreg.continuous._demo", "demo_continuous"),
+    "discrete": ("distreg.discrete._demo", "demo_discrete"),
     "survival": ("distreg.survival._demo", "demo_survival"),
 }
 
