@@ -194,7 +194,38 @@ class IntegerSpec(LikelihoodSpec):
                 start.append(float(special.logit(np.clip(frac0, 0.02, 0.98))))
             else:  # pragma: no cover
                 start.append(0.0)
-        return [start]
+        starts = [start]
+        if fam in ("zip", "zinb"):
+            # zero-inflation likelihoods have several local optima; like pscl, also start from a
+            # Poisson GLM for the counts and a logistic GLM of 1{y = 0} for the zero part
+            names = [p.name for p in self.parameters]
+            alt = list(start)
+            alt[names.index("mu")] = _irls(designs[0].matrix, y, weights, "poisson", off)
+            ipi = names.index("pi")
+            alt[ipi] = _irls(designs[ipi].matrix, (y == 0).astype(float), weights, "logistic", None)
+            starts.append(alt)
+        return starts
+
+
+def _irls(D, y, weights, family, offset, n_iter=30):
+    """Coefficients of a Poisson (log link) or logistic GLM by iteratively reweighted least squares."""
+    off = np.zeros(y.shape[0]) if offset is None else offset
+    beta = np.zeros(D.shape[1])
+    for _ in range(n_iter):
+        eta = np.clip(D @ beta + off, -30, 30)
+        if family == "poisson":
+            mu = np.exp(eta)
+            w, z = mu, eta - off + (y - mu) / mu
+        else:
+            p = special.expit(eta)
+            w = np.maximum(p * (1 - p), 1e-10)
+            z = eta - off + (y - p) / w
+        ww = weights * w
+        new = np.linalg.lstsq(D * np.sqrt(ww)[:, None], z * np.sqrt(ww), rcond=None)[0]
+        if np.max(np.abs(new - beta)) < 1e-10:
+            return new
+        beta = new
+    return beta
 
 
 def _least_squares(design, y, weights):
