@@ -191,3 +191,16 @@ def test_bitwise_and_mixture_fit(bio):
     assert m2.loglik_ > m1.loglik_ + 50
     d = m2.predict_distribution(X.iloc[:3])
     np.testing.assert_allclose(d.pmf(np.arange(80)[None, :]).sum(axis=1), 1, atol=1e-10)
+
+
+def test_command_line_fit(tmp_path, capsys):
+    from distreg.__main__ import main
+
+    path = tmp_path / "bio.csv"
+    load_biochemists().to_csv(path, index=False)
+    assert main(["fit", "integer", str(path), "--formula", "art ~ fem + ment",
+                 "--distribution", "hurdle_poisson", "--zero-formula", "~ ment"]) == 0
+    out = capsys.readouterr().out
+    ref = IntegerRegressor.from_formula("art ~ fem + ment", load_biochemists(), distribution="hurdle_poisson",
+                                        zero_formula="~ ment")
+    assert f"{ref.loglik_:.4f}" in out and "pi[ment]" in out and "pi[fem]" not in out
