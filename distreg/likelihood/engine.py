@@ -269,9 +269,14 @@ def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, wa
         try:
             chol = linalg.cho_factor(info)
             vcov_s[np.ix_(free, free)] = linalg.cho_solve(chol, np.eye(info.shape[0]))
-        except linalg.LinAlgError:
+        except (linalg.LinAlgError, ValueError):  # singular, or non-finite entries
             definite = False
     converged = bool(np.isfinite(value) and definite and gnorm <= 1e-5)
+    if not converged and getattr(spec, "kinked", False) and np.isfinite(value) and definite:
+        # a log-likelihood with kinks (like a Laplace/LAD likelihood) can peak at a kink, where
+        # the score need not vanish: accept when the quasi-Newton search stopped because no
+        # ascent direction was left (not because it ran out of iterations)
+        converged = best.status != 1 and n_iter < max_iter
     message = "converged" if converged else (
         "the observed information is not positive definite (a flat or boundary optimum)"
         if not definite else f"the gradient did not vanish (max |score|/n = {gnorm:.2e})"
@@ -324,7 +329,7 @@ def _newton_polish(obj, beta, bounds, tol, max_steps=50):
             chol = linalg.cho_factor(-Hf)
             direction = np.zeros_like(beta)
             direction[free] = linalg.cho_solve(chol, grad[free])
-        except linalg.LinAlgError:
+        except (linalg.LinAlgError, ValueError):  # singular, or non-finite entries
             break
         t = 1.0
         improved = False
