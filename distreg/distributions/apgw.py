@@ -77,7 +77,7 @@ class APGW(ContinuousDistribution):
 
     Notes
     -----
-    Survival distributions with κ < 0 are defective: S(t) → exp(-λ(κ+1)/|κ|) (the cure
+    Survival distributions with κ < 0 are defective: S(t) → ``exp(-λ(κ+1)/|κ|)`` (the cure
     fraction), so ``ppf`` is ``inf`` above the cure point, samples can be ``inf`` and the mean
     is infinite.
 
@@ -163,7 +163,7 @@ class APGW(ContinuousDistribution):
         return np.zeros(shape)
 
     def cure_fraction(self):
-        """P(T = ∞) per row: exp(-λ(κ+1)/|κ|) for κ < 0, else 0."""
+        """P(T = ∞) per row: ``exp(-λ(κ+1)/|κ|)`` for κ < 0, else 0."""
         lam, kappa = self._params["lam"], self._params["kappa"]
         with np.errstate(divide="ignore"):
             return np.where(kappa < 0, np.exp(-lam * (1 + kappa) / np.abs(np.where(kappa < 0, kappa, 1.0))), 0.0)
