@@ -15,6 +15,7 @@ __all__ = ["DEMOS", "run_demo"]
 DEMOS = {
     "continuous": ("distreg.continuous._demo", "demo_continuous"),
     "discrete": ("distreg.discrete._demo", "demo_discrete"),
+    "rdd": ("distreg.rdd._demo", "demo_rdd"),
     "survival": ("distreg.survival._demo", "demo_survival"),
 }
 

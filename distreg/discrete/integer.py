@@ -182,9 +182,9 @@ class IntegerRegressor(LikelihoodRegressor):
         k = f", {self.n_components} components" if self.n_components > 1 else ""
         return f"IntegerRegressor({self.distribution}{k})"
 
-    def _maximize(self, spec, designs, data, w):
+    def _maximize(self, spec, designs, data, w, options):
         if self.distribution != "bitwise" or isinstance(spec, MixtureSpec):
-            return super()._maximize(spec, designs, data, w)
+            return super()._maximize(spec, designs, data, w, options)
         # the Bitwise likelihood separates into one logistic regression per bit
         from scipy.linalg import block_diag
 
@@ -196,7 +196,7 @@ class IntegerRegressor(LikelihoodRegressor):
         for j, d in enumerate(designs):
             bit = ((v >> j) & 1).astype(float)
             fits.append(maximize_likelihood(one_bit, [d], {"y": bit, "low": np.zeros(bit.shape[0])}, w,
-                                            **self._engine_options()))
+                                            **options))
         slices, start = [], 0
         for d in designs:
             slices.append(slice(start, start + d.n_coef))

@@ -67,7 +67,8 @@ def _log_range_mass(a, b, mu, gamma):
         f_lo = np.where(np.isfinite(a), np.exp(_log_F_low(a_ - 1, mu, lg, logD)), 0.0)
         mid = np.log1p(-(s_hi + f_lo))
     out = np.where(b <= m, below, np.where(a - 1 >= m + 1, above, mid))
-    return np.where(b < a, -np.inf, out)
+    # an empty range, including the degenerate [-inf, -inf] and [inf, inf]
+    return np.where((b < a) | np.isneginf(b) | np.isposinf(a), -np.inf, out)
 
 
 class Dalap(DiscreteDistribution):
