@@ -311,16 +311,18 @@ class IntegerRegressor(LikelihoodRegressor):
         return super().fit(X, y, sample_weight=sample_weight, exposure=exposure, offset=offset)
 
     _formula_response_keywords = ("exposure", "offset")
-    _formula_defaults_to_main = True
 
-    def _formula_response(self, formula, data, exposure=None, offset=None):
+    def _formula_response(self, formula, data, fit_params=None, exposure=None, offset=None):
         # from_formula: ``shape_formula``/``zero_formula`` give the other parameters' designs;
         # without a zero_formula the zero part uses the main right-hand side (as pscl), without
         # a shape_formula the shape is intercept-only unless shape_covariates=True
         from .._formula import response_from_formula
 
         y, yname = response_from_formula(formula, data)
-        return self._response(y, len(y), exposure=exposure, offset=offset), [yname]
+        extra = dict(fit_params or {})
+        exposure = extra.pop("exposure", exposure)
+        offset = extra.pop("offset", offset)
+        return self._response(y, len(y), exposure=exposure, offset=offset, **extra), [yname]
 
     # ------------------------------------------------------------------ prediction
     def _distribution(self, theta):
