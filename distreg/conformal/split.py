@@ -149,6 +149,9 @@ class SplitConformalRegressor(ConformalMixin, RegressorMixin):
         return self
 
     # ------------------------------------------------------------------ predictions
+    def _score_obj(self):
+        return get_score(self.score)
+
     def _point(self, X):
         return np.asarray(self.estimator_.predict(X), dtype=float).reshape(-1)
 
