@@ -70,6 +70,7 @@ class ConformalPredictiveSystem(ConformalMixin, RegressorMixin):
         self
         """
         check_option(self.score, "score", ["absolute", "normalized"])
+        self._levels()
         self.split_ = self._split().fit(X, y, **fit_params)
         self.estimator_ = self.split_.estimator_
         self.__dict__.pop("n_calibration_", None)
@@ -89,6 +90,7 @@ class ConformalPredictiveSystem(ConformalMixin, RegressorMixin):
         self
         """
         check_option(self.score, "score", ["absolute", "normalized"])
+        self._levels()
         if self.prefit:
             self.split_ = self._split()
             self.split_.conformalize(X, y)  # sets estimator_ and the scale floor
