@@ -13,7 +13,7 @@ from .split import SplitConformalRegressor
 __all__ = ["AdaptiveConformalRegressor"]
 
 
-class AdaptiveConformalRegressor(ConformalMixin, RegressorMixin):
+class AdaptiveConformalRegressor(RegressorMixin, ConformalMixin):
     """Adaptive conformal inference (ACI): split conformal intervals whose level tracks errors.
 
     After each new observation the working miscoverage level is updated,
@@ -32,7 +32,7 @@ class AdaptiveConformalRegressor(ConformalMixin, RegressorMixin):
         Step size γ.
     window : int, optional
         Keep only the most recent ``window`` scores.
-    score : {"absolute", "normalized", "gamma"} or ConformityScore, default "absolute"
+    conformity_score : {"absolute", "normalized", "gamma"} or ConformityScore, default "absolute"
         Symmetric scores only.
     prefit : bool, default False
     scale_estimator : regressor, optional
@@ -56,13 +56,13 @@ class AdaptiveConformalRegressor(ConformalMixin, RegressorMixin):
     0.1
     """
 
-    def __init__(self, estimator=None, confidence_level=0.9, gamma=0.005, window=None, score="absolute",
+    def __init__(self, estimator=None, confidence_level=0.9, gamma=0.005, window=None, conformity_score="absolute",
                  prefit=False, scale_estimator=None):
         self.estimator = estimator
         self.confidence_level = confidence_level
         self.gamma = gamma
         self.window = window
-        self.score = score
+        self.conformity_score = conformity_score
         self.prefit = prefit
         self.scale_estimator = scale_estimator
 
@@ -71,7 +71,7 @@ class AdaptiveConformalRegressor(ConformalMixin, RegressorMixin):
 
         return SplitConformalRegressor(
             LinearRegression() if self.estimator is None else self.estimator, confidence_level=0.5,
-            score=self.score, prefit=self.prefit, scale_estimator=self.scale_estimator,
+            conformity_score=self.conformity_score, prefit=self.prefit, scale_estimator=self.scale_estimator,
             allow_infinite_bounds=True,
         )
 
@@ -94,6 +94,7 @@ class AdaptiveConformalRegressor(ConformalMixin, RegressorMixin):
         self._check_params()
         self.split_ = self._split().fit(X, y, **fit_params)
         self.estimator_ = self.split_.estimator_
+        self._record_features(X)
         self.__dict__.pop("n_calibration_", None)
         return self
 
@@ -107,23 +108,24 @@ class AdaptiveConformalRegressor(ConformalMixin, RegressorMixin):
         level = self._check_params()
         if self.prefit:
             self.split_ = self._split()
+            self._record_features(X)
         else:
             self._require_fitted("conformalize")
         self.split_.conformalize(X, y)
         if not self.split_._score_obj().symmetric:
             raise ValueError("AdaptiveConformalRegressor needs a symmetric score (absolute or normalized).")
         self.estimator_ = self.split_.estimator_
-        self.scores_ = list(self.split_.conformity_scores_)
+        self.conformity_scores_ = list(self.split_.conformity_scores_)
         self.alpha_t_ = 1.0 - level
         self.alpha_history_ = []
         self.errors_ = []
         self.calibration_groups_ = None
         self.calibration_weights_ = None
-        self.n_calibration_ = len(self.scores_)
+        self.n_calibration_ = len(self.conformity_scores_)
         return self
 
     def _current_scores(self):
-        s = np.asarray(self.scores_)
+        s = np.asarray(self.conformity_scores_)
         return s if self.window is None else s[-self.window:]
 
     def _q(self, alpha):
@@ -136,6 +138,7 @@ class AdaptiveConformalRegressor(ConformalMixin, RegressorMixin):
     def predict(self, X):
         """Point prediction of the base regressor."""
         self._require_fitted("predict")
+        self._predict_rows(X)
         return self.split_._point(X)
 
     def predict_interval(self, X):
@@ -146,7 +149,7 @@ class AdaptiveConformalRegressor(ConformalMixin, RegressorMixin):
         ndarray
         """
         self._require_conformalized("predict_interval")
-        check_rows(X)
+        self._predict_rows(X)
         score = self.split_._score_obj()
         q = np.array([[self._q(self.alpha_t_)]])
         pred = self.split_._point(X)[:, None]
@@ -179,6 +182,6 @@ class AdaptiveConformalRegressor(ConformalMixin, RegressorMixin):
             self.alpha_history_.append(self.alpha_t_)
             self.errors_.append(err)
             self.alpha_t_ = self.alpha_t_ + self.gamma * (target - err)
-            self.scores_.append(float(s_new[t]))
-        self.n_calibration_ = len(self.scores_)
+            self.conformity_scores_.append(float(s_new[t]))
+        self.n_calibration_ = len(self.conformity_scores_)
         return self

@@ -20,7 +20,7 @@ def _ranked(P):
     return order, rank
 
 
-class SplitConformalClassifier(ConformalMixin, ClassifierMixin):
+class SplitConformalClassifier(ClassifierMixin, ConformalMixin):
     """Split conformal prediction sets around any probabilistic classifier.
 
     Scores (larger = less conforming), for predicted probabilities p̂(·|x):
@@ -41,7 +41,7 @@ class SplitConformalClassifier(ConformalMixin, ClassifierMixin):
     ----------
     estimator : classifier with ``predict_proba``, default LogisticRegression()
     confidence_level : float or list of float, default 0.9
-    score : {"lac", "aps", "raps"}, default "lac"
+    conformity_score : {"lac", "aps", "raps"}, default "lac"
     prefit : bool, default False
     k_reg : int, default 1
     lambda_reg : float, default 0.01
@@ -63,12 +63,12 @@ class SplitConformalClassifier(ConformalMixin, ClassifierMixin):
     ((30, 3), True)
     """
 
-    def __init__(self, estimator=None, confidence_level=0.9, score="lac", prefit=False, k_reg=1,
+    def __init__(self, estimator=None, confidence_level=0.9, conformity_score="lac", prefit=False, k_reg=1,
                  lambda_reg=0.01, randomized=False, include_last_label=True, random_state=None,
                  allow_infinite_bounds=False):
         self.estimator = estimator
         self.confidence_level = confidence_level
-        self.score = score
+        self.conformity_score = conformity_score
         self.prefit = prefit
         self.k_reg = k_reg
         self.lambda_reg = lambda_reg
@@ -84,8 +84,8 @@ class SplitConformalClassifier(ConformalMixin, ClassifierMixin):
         return est
 
     def _check(self):
-        check_option(self.score, "score", ["lac", "aps", "raps"])
-        if self.score == "raps":
+        check_option(self.conformity_score, "conformity_score", ["lac", "aps", "raps"])
+        if self.conformity_score == "raps":
             check_positive_scalar(self.lambda_reg, "lambda_reg", allow_zero=True)
         return self._levels()
 
@@ -98,12 +98,15 @@ class SplitConformalClassifier(ConformalMixin, ClassifierMixin):
         """
         self._check()
         n = check_rows(X)
+        if y is None:
+            raise ValueError("this estimator requires y to be passed, but the target y is None.")
         y = np.asarray(y)
         check_same_length(X=range(n), y=y)
         if self.prefit:
             raise ValueError("prefit=True: skip fit() and call conformalize(X_cal, y_cal).")
         from sklearn.base import clone
 
+        self._record_features(X)
         self.estimator_ = clone(self._base()).fit(X, y, **fit_params)
         self.classes_ = self.estimator_.classes_
         self.__dict__.pop("n_calibration_", None)
@@ -111,19 +114,19 @@ class SplitConformalClassifier(ConformalMixin, ClassifierMixin):
 
     def _label_scores(self, P, u):
         """Score of every candidate label, shape (n, K)."""
-        if self.score == "lac":
+        if self.conformity_score == "lac":
             return 1.0 - P
         order, rank = _ranked(P)
         sorted_p = np.take_along_axis(P, order, axis=1)
         before = np.cumsum(sorted_p, axis=1) - sorted_p  # mass ranked strictly above
         before = np.take_along_axis(before, rank, axis=1)
         s = before + (u[:, None] * P if u is not None else P)
-        if self.score == "raps":
+        if self.conformity_score == "raps":
             s = s + self.lambda_reg * np.maximum(0, rank + 1 - self.k_reg)
         return s
 
     def _uniform(self, n, rng):
-        return rng.uniform(size=n) if (self.randomized and self.score != "lac") else None
+        return rng.uniform(size=n) if (self.randomized and self.conformity_score != "lac") else None
 
     def conformalize(self, X, y, groups=None):
         """Compute calibration scores of the true labels.
@@ -136,6 +139,7 @@ class SplitConformalClassifier(ConformalMixin, ClassifierMixin):
         if self.prefit:
             self.estimator_ = self._prefit_estimator(self._base())
             self.classes_ = self.estimator_.classes_
+            self._record_features(X)
         self._require_fitted("conformalize")
         n = check_rows(X)
         y = np.asarray(y)
@@ -159,6 +163,7 @@ class SplitConformalClassifier(ConformalMixin, ClassifierMixin):
     def predict(self, X):
         """Class predicted by the base classifier."""
         self._require_fitted("predict")
+        self._predict_rows(X)
         return self.estimator_.predict(X)
 
     def predict_proba(self, X):
@@ -175,14 +180,14 @@ class SplitConformalClassifier(ConformalMixin, ClassifierMixin):
         """
         self._require_conformalized("predict_set")
         levels, scalar = self._levels(confidence_level)
-        m = check_rows(X)
+        m = self._predict_rows(X)
         g, _ = self._test_side(m, groups, None)
         q = self._score_quantiles(self.conformity_scores_, levels, m, g, None)  # (m, L)
         P = self.estimator_.predict_proba(X)
         S = self._label_scores(P, self._uniform(m, self._rng))
         # a tolerance of a few ulps keeps labels whose score equals the threshold
         sets = S[:, :, None] <= q[:, None, :] + 1e-12
-        if self.score == "aps" and self.include_last_label and not self.randomized:
+        if self.conformity_score == "aps" and self.include_last_label and not self.randomized:
             before = S - P
             sets |= (before[:, :, None] < q[:, None, :] - 1e-12)
         return sets[:, :, 0] if scalar else sets

@@ -11,7 +11,7 @@ from sklearn.model_selection import KFold, LeaveOneOut
 from sklearn.utils import _safe_indexing
 
 from .._validation import check_1d, check_int, check_option, check_random_state, check_same_length
-from ._base import ConformalMixin, check_rows, format_interval
+from ._base import ConformalMixin, check_rows, check_target, format_interval
 from ._quantile import conformal_rank, too_small_message
 from .scores import get_score
 
@@ -21,7 +21,7 @@ __all__ = ["CrossConformalRegressor"]
 _BLOCK_ENTRIES = 2_000_000
 
 
-class CrossConformalRegressor(ConformalMixin, RegressorMixin):
+class CrossConformalRegressor(RegressorMixin, ConformalMixin):
     """Cross-conformal prediction intervals without a held-out calibration set.
 
     The data are split into folds (or bootstrap samples); model b is fitted without its
@@ -42,7 +42,7 @@ class CrossConformalRegressor(ConformalMixin, RegressorMixin):
     cv : int, "loo", "bootstrap" or a scikit-learn splitter, default 5
         An int K means ``KFold(K, shuffle=True, random_state=random_state)``; ``"loo"`` gives
         the jackknife+.
-    score : {"absolute", "gamma"} or ConformityScore, default "absolute"
+    conformity_score : {"absolute", "gamma"} or ConformityScore, default "absolute"
         Scores that need a scale estimate are not available here.
     n_resamplings : int, default 30
         Number of bootstrap samples for ``cv="bootstrap"``.
@@ -69,13 +69,13 @@ class CrossConformalRegressor(ConformalMixin, RegressorMixin):
     ((1, 2), True)
     """
 
-    def __init__(self, estimator=None, confidence_level=0.9, method="plus", cv=5, score="absolute",
+    def __init__(self, estimator=None, confidence_level=0.9, method="plus", cv=5, conformity_score="absolute",
                  n_resamplings=30, aggregation="mean", random_state=None, allow_infinite_bounds=False):
         self.estimator = estimator
         self.confidence_level = confidence_level
         self.method = method
         self.cv = cv
-        self.score = score
+        self.conformity_score = conformity_score
         self.n_resamplings = n_resamplings
         self.aggregation = aggregation
         self.random_state = random_state
@@ -117,15 +117,20 @@ class CrossConformalRegressor(ConformalMixin, RegressorMixin):
         levels, _ = self._levels()
         check_option(self.method, "method", ["plus", "minmax"])
         check_option(self.aggregation, "aggregation", ["mean", "median"])
-        score = get_score(self.score)
+        score = get_score(self.conformity_score)
         if score.needs_scale:
             raise ValueError(
                 "CrossConformalRegressor does not support scores that need a scale estimate; "
-                "use score='absolute' or 'gamma', or SplitConformalRegressor(score='normalized')."
+                "use conformity_score='absolute' or 'gamma', or SplitConformalRegressor(conformity_score='normalized')."
             )
         n = check_rows(X)
-        y = check_1d(y, "y")
+        y = check_target(y, "y")
         check_same_length(X=range(n), y=y)
+        if n < 2:
+            raise ValueError(f"cross-conformal prediction needs at least 2 rows; got n_samples = {n}.")
+        self._record_features(X)
+        if not (hasattr(X, "iloc") or isinstance(X, (np.ndarray, list))):
+            X = np.asarray(X)  # array-likes without indexing
         base = LinearRegression() if self.estimator is None else self.estimator
         splits = self._splits(X, y, n)
         B = len(splits)
@@ -199,7 +204,7 @@ class CrossConformalRegressor(ConformalMixin, RegressorMixin):
     def predict(self, X):
         """Point prediction: the mean (or median) of the out-of-fold predictions μ₋ᵢ(x), shape (n,)."""
         self._require_fitted("predict")
-        check_rows(X)
+        self._predict_rows(X)
         P = self._model_predictions(X)
         if self.aggregation == "mean":
             if self._partition:
@@ -222,8 +227,8 @@ class CrossConformalRegressor(ConformalMixin, RegressorMixin):
         """
         self._require_conformalized("predict_interval")
         levels, scalar = self._levels(confidence_level)
-        check_rows(X)
-        score = get_score(self.score)
+        self._predict_rows(X)
+        score = get_score(self.conformity_score)
         R = self.conformity_scores_
         n = R.size
         side = levels if score.symmetric else 1 - (1 - levels) / 2

@@ -19,7 +19,7 @@ def _mid_pit(dist, y):
     return dist.cdf(y)
 
 
-class ConformalDistributionRegressor(ConformalMixin, RegressorMixin):
+class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
     """Calibrate the predictive distributions of any distreg model with conformal prediction.
 
     The conformity score is the probability integral transform Uᵢ = F̂(yᵢ | xᵢ) of the
@@ -121,6 +121,7 @@ class ConformalDistributionRegressor(ConformalMixin, RegressorMixin):
         levels, _ = self._levels()
         if self.prefit:
             self.estimator_ = self._prefit_estimator(self._base())
+            self._record_features(X)
         self._require_fitted("conformalize")
         n = check_rows(X)
         y = check_1d(y, "y")
@@ -180,7 +181,7 @@ class ConformalDistributionRegressor(ConformalMixin, RegressorMixin):
         """
         self._require_conformalized("predict_interval")
         levels, scalar = self._levels(confidence_level)
-        m = check_rows(X)
+        m = self._predict_rows(X)
         g, w = self._test_side(m, groups, weights)
         u_lo, u_hi = self._pit_bounds(levels, m, g, w)
         dist = self.estimator_.predict_distribution(X)
@@ -240,7 +241,7 @@ class ConformalDistributionRegressor(ConformalMixin, RegressorMixin):
                 "calibration, whose quantiles depend on each test point's weight; use "
                 "predict_interval(X, weights=...) instead."
             )
-        m = check_rows(X)
+        m = self._predict_rows(X)
         g, _ = self._test_side(m, groups, None)
         base = self.estimator_.predict_distribution(X)
         cls = RecalibratedDiscrete if self.discrete_ else RecalibratedContinuous

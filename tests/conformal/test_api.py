@@ -93,14 +93,14 @@ def test_bad_input_messages():
         SplitConformalRegressor().fit(X_nan[:100], y[:100])
     with pytest.raises(ValueError, match="needs at least 39 points"):
         SplitConformalRegressor(confidence_level=0.975).fit(X[:100], y[:100]).conformalize(X[100:120], y[100:120])
-    with pytest.raises(ValueError, match="score='huber' is not valid"):
-        SplitConformalRegressor(score="huber").fit(X[:100], y[:100])
+    with pytest.raises(ValueError, match="conformity_score='huber' is not valid"):
+        SplitConformalRegressor(conformity_score="huber").fit(X[:100], y[:100])
     with pytest.raises(ValueError, match="prefit=True"):
         SplitConformalRegressor(LinearRegression(), prefit=True).fit(X, y)
     with pytest.raises(NotFittedError, match="not fitted"):
         SplitConformalRegressor(LinearRegression(), prefit=True).conformalize(X, y)
     with pytest.raises(ValueError, match="difficulty estimate"):
-        SplitConformalRegressor(score="normalized").fit(X[:100], y[:100]).conformalize(X[100:], y[100:])
+        SplitConformalRegressor(conformity_score="normalized").fit(X[:100], y[:100]).conformalize(X[100:], y[100:])
     with pytest.raises(TypeError, match="predict_distribution"):
         ConformalDistributionRegressor(LinearRegression()).fit(X, y)
     # the caller's arrays are not modified
@@ -152,9 +152,9 @@ def test_quantile_rule_edges():
 
 def test_normalized_score_with_scale_estimator_and_distreg_scale():
     X, y = _data(n=600)
-    a = SplitConformalRegressor(LinearRegression(), 0.9, score="normalized", scale_estimator=DecisionTreeRegressor(max_depth=2))
+    a = SplitConformalRegressor(LinearRegression(), 0.9, conformity_score="normalized", scale_estimator=DecisionTreeRegressor(max_depth=2))
     iv_a = a.fit(X[:300], y[:300]).conformalize(X[300:500], y[300:500]).predict_interval(X[500:])
-    b = SplitConformalRegressor(NormalRegressor(scale_covariates=True), 0.9, score="normalized")
+    b = SplitConformalRegressor(NormalRegressor(scale_covariates=True), 0.9, conformity_score="normalized")
     iv_b = b.fit(X[:300], y[:300]).conformalize(X[300:500], y[300:500]).predict_interval(X[500:])
     for iv, m in ((iv_a, a), (iv_b, b)):
         pred = m.predict(X[500:])
@@ -179,7 +179,7 @@ def test_user_score_object():
     rng = np.random.default_rng(3)
     X = rng.uniform(1, 2, size=(400, 1))
     y = np.exp(X[:, 0] + 0.3 * rng.normal(size=400))
-    m = SplitConformalRegressor(LinearRegression(), 0.8, score=LogScore()).fit(X[:200], y[:200])
+    m = SplitConformalRegressor(LinearRegression(), 0.8, conformity_score=LogScore()).fit(X[:200], y[:200])
     iv = m.conformalize(X[200:350], y[200:350]).predict_interval(X[350:])
     q = np.sort(m.conformity_scores_)[conformal_rank(150, 0.8) - 1]
     pred = m.predict(X[350:])

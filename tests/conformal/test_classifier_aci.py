@@ -42,7 +42,7 @@ def _aps_oracle(P, y, u=None, lam=0.0, k_reg=1):
 def test_aps_raps_scores_and_sets_by_definition(score):
     X, y = _data(seed=1)
     clf = LogisticRegression(max_iter=1000).fit(X[:500], y[:500])
-    scc = SplitConformalClassifier(clf, confidence_level=0.9, score=score, prefit=True, lambda_reg=0.05,
+    scc = SplitConformalClassifier(clf, confidence_level=0.9, conformity_score=score, prefit=True, lambda_reg=0.05,
                                    k_reg=2, include_last_label=False)
     scc.conformalize(X[500:1000], y[500:1000])
     lam = 0.05 if score == "raps" else 0.0
@@ -59,7 +59,7 @@ def test_classifier_coverage(score, randomized):
     covs = []
     for seed in range(6):
         X, y = _data(n=1600, seed=10 + seed)
-        scc = SplitConformalClassifier(LogisticRegression(max_iter=1000), 0.9, score=score, randomized=randomized,
+        scc = SplitConformalClassifier(LogisticRegression(max_iter=1000), 0.9, conformity_score=score, randomized=randomized,
                                        random_state=seed)
         scc.fit(X[:400], y[:400]).conformalize(X[400:800], y[400:800])
         covs.append(set_coverage(y[800:], scc.predict_set(X[800:])))
@@ -70,8 +70,8 @@ def test_classifier_coverage(score, randomized):
 
 def test_classifier_bad_input():
     X, y = _data(n=300)
-    with pytest.raises(ValueError, match="score='top' is not valid"):
-        SplitConformalClassifier(score="top").fit(X, y)
+    with pytest.raises(ValueError, match="conformity_score='top' is not valid"):
+        SplitConformalClassifier(conformity_score="top").fit(X, y)
     scc = SplitConformalClassifier().fit(X[:100], y[:100])
     with pytest.raises(ValueError, match="labels the classifier does not know"):
         scc.conformalize(X[100:200], y[100:200] + 10)

@@ -25,7 +25,7 @@ def test_cv_plus_and_minmax_equal_mapie(method, score):
     Xte = X[:40] + 0.1
     kf = KFold(5, shuffle=True, random_state=1)
     levels = [0.8, 0.9]
-    ours = CrossConformalRegressor(Ridge(), confidence_level=levels, method=method, cv=kf, score=score).fit(X, y)
+    ours = CrossConformalRegressor(Ridge(), confidence_level=levels, method=method, cv=kf, conformity_score=score).fit(X, y)
     theirs = mapie_regression.CrossConformalRegressor(Ridge(), confidence_level=levels, conformity_score=score,
                                                       method=method, cv=kf).fit_conformalize(X, y)
     pts, pis = theirs.predict_interval(Xte)
@@ -70,4 +70,4 @@ def test_cross_bad_input():
     with pytest.raises(ValueError, match="needs at least 39"):
         CrossConformalRegressor(cv=5, confidence_level=0.975).fit(X, y)
     with pytest.raises(ValueError, match="scale estimate"):
-        CrossConformalRegressor(score="normalized").fit(X, y)
+        CrossConformalRegressor(conformity_score="normalized").fit(X, y)

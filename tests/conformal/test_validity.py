@@ -45,7 +45,7 @@ def _split_run(kind, rng, n_cal, n_test):
     if kind == "split":
         m = SplitConformalRegressor(LinearRegression(), CL).fit(Xtr, ytr).conformalize(Xc, yc)
     elif kind == "normalized":
-        m = SplitConformalRegressor(LinearRegression(), CL, score="normalized",
+        m = SplitConformalRegressor(LinearRegression(), CL, conformity_score="normalized",
                                     scale_estimator=DecisionTreeRegressor(max_depth=2))
         m.fit(Xtr, ytr).conformalize(Xc, yc)
     elif kind == "cqr":
@@ -190,7 +190,7 @@ def test_heteroscedastic_widths_adapt():
     Xc, yc = _draw(rng, 500)
     grid = np.array([[0.2], [2.8]])
     plain = SplitConformalRegressor(LinearRegression(), CL).fit(Xtr, ytr).conformalize(Xc, yc).predict_interval(grid)
-    norm = SplitConformalRegressor(NormalRegressor(scale_covariates=True), CL, score="normalized")
+    norm = SplitConformalRegressor(NormalRegressor(scale_covariates=True), CL, conformity_score="normalized")
     norm = norm.fit(Xtr, ytr).conformalize(Xc, yc).predict_interval(grid)
     gbr = GradientBoostingRegressor(n_estimators=50, max_depth=2, random_state=0)
     cqr = ConformalizedQuantileRegressor(gbr, CL).fit(Xtr, ytr).conformalize(Xc, yc).predict_interval(grid)
