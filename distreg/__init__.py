@@ -13,6 +13,13 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _LAZY = {
     "NormalRegressor": "distreg.continuous",
+    "SplitConformalRegressor": "distreg.conformal",
+    "CrossConformalRegressor": "distreg.conformal",
+    "ConformalizedQuantileRegressor": "distreg.conformal",
+    "ConformalPredictiveSystem": "distreg.conformal",
+    "ConformalDistributionRegressor": "distreg.conformal",
+    "AdaptiveConformalRegressor": "distreg.conformal",
+    "SplitConformalClassifier": "distreg.conformal",
 }
 
 _SUBMODULES = (
