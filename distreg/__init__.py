@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _LAZY = {
+    "IntegerRegressor": "distreg.discrete",
     "NormalRegressor": "distreg.continuous",
     "SplitConformalRegressor": "distreg.conformal",
     "CrossConformalRegressor": "distreg.conformal",
@@ -20,6 +21,8 @@ _LAZY = {
     "ConformalDistributionRegressor": "distreg.conformal",
     "AdaptiveConformalRegressor": "distreg.conformal",
     "SplitConformalClassifier": "distreg.conformal",
+    "FlexibleSurvivalRegressor": "distreg.survival",
+    "KaplanMeier": "distreg.survival",
 }
 
 _SUBMODULES = (

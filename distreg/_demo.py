@@ -15,6 +15,7 @@ __all__ = ["DEMOS", "run_demo"]
 DEMOS = {
     "continuous": ("distreg.continuous._demo", "demo_continuous"),
     "conformal": ("distreg.conformal._demo", "demo_conformal"),
+    "survival": ("distreg.survival._demo", "demo_survival"),
 }
 
 

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import RegressorMixin
 
 from .._validation import check_1d, check_option, check_same_length
-from ._base import ConformalMixin, check_rows, format_interval
+from ._base import ConformalMixin, check_groups, check_rows, check_weights, format_interval
 from .distributions import RecalibratedContinuous, RecalibratedDiscrete
 
 __all__ = ["ConformalDistributionRegressor"]
@@ -142,9 +142,9 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
         u = np.asarray(_mid_pit(dist, y), dtype=float)
         self.pit_ = u[keep]
         self.n_censored_dropped_ = int((~keep).sum())
-        g = None if groups is None else np.asarray(groups)[keep] if len(groups) == n else groups
-        w = None if weights is None else np.asarray(weights, dtype=float)[keep] if len(weights) == n else weights
-        self._store_calibration(int(keep.sum()), g, w)
+        g = check_groups(groups, n)
+        w = check_weights(weights, n)
+        self._store_calibration(int(keep.sum()), None if g is None else g[keep], None if w is None else w[keep])
         self._check_calibration_size(self._scores(), self._score_levels(levels))
         return self
 

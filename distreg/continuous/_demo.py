@@ -16,11 +16,11 @@ def demo_continuous(out_dir) -> list:
     out = pathlib.Path(out_dir)
     engel = load_engel()
     homo = NormalRegressor.from_formula("foodexp ~ income", engel)
-    hetero = NormalRegressor.from_formula("foodexp ~ income", engel, scale_formula="~ income")
+    hetero = NormalRegressor.from_formula("foodexp ~ income", engel, scale_formula="~ np.log(income)")
     lr = likelihood_ratio_test(homo, hetero)
     text = out / "normal_engel_summary.txt"
     text.write_text(
-        "Constant scale\n" + str(homo.summary()) + "\n\nScale depending on income\n"
+        "Constant scale\n" + str(homo.summary()) + "\n\nLog standard deviation linear in log(income)\n"
         + str(hetero.summary())
         + f"\n\nLikelihood-ratio test of constant scale: statistic {lr.statistic:.3f}, "
         f"df {lr.df}, p-value {lr.p_value:.3g}\n"
@@ -28,7 +28,9 @@ def demo_continuous(out_dir) -> list:
     order = engel["income"].argsort().to_numpy()
     data = engel.iloc[order]
     fig, ax = plt.subplots(figsize=(6, 4))
-    hetero.plot_intervals(data, y=data["foodexp"], ax=ax)
+    hetero.plot_intervals(data, y=data["foodexp"], x=data["income"], ax=ax)
+    ax.set_xlabel("household income")
+    ax.set_ylabel("food expenditure")
     ax.set_title("90% predictive intervals, heteroscedastic Normal (engel)")
     f1 = out / "normal_engel_intervals.png"
     fig.savefig(f1, dpi=100)

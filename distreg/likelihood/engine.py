@@ -93,11 +93,13 @@ class _Objective:
     def value_and_grad(self, beta):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             ll, score = self.spec.loglik(self.eta(beta), self.data)
-        total = float(np.dot(self.w, ll))
         grad = np.empty(self.n_coef)
-        ws = score * self.w[:, None]
-        for j, (m, sl) in enumerate(zip(self.mats, self.slices)):
-            grad[sl] = m.T @ ws[:, j]
+        # a trial point far out can overflow; neg_mean turns a non-finite result into +inf
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = float(np.dot(self.w, ll))
+            ws = score * self.w[:, None]
+            for j, (m, sl) in enumerate(zip(self.mats, self.slices)):
+                grad[sl] = m.T @ ws[:, j]
         return total, grad
 
     def neg_mean(self, beta):
@@ -193,7 +195,8 @@ def maximize_likelihood(
     bounds : dict, optional
         ``{parameter name: (low, high)}`` bounds on η for intercept-only parameters.
     max_iter : int
-        Iteration limit of each L-BFGS-B run.
+        Iteration limit of each start: L-BFGS-B iterations plus the Newton steps that polish
+        the best optimum.
     tol : float
         Convergence tolerance on the gradient of the mean log-likelihood.
     warn : bool
@@ -213,6 +216,16 @@ def maximize_likelihood(
     >>> fit.coef.round(4)  # mean, log ML standard deviation
     array([2.3333, 0.2209])
     """
+    # L-BFGS-B calls BLAS on tiny matrices at every iteration; a multi-threaded BLAS turns each
+    # call into thread synchronisation (orders of magnitude slower on a busy machine)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _maximize(spec, designs, data, weights, starts=starts, bounds=bounds,
+                         max_iter=max_iter, tol=tol, warn=warn)
+
+
+def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, warn):
     n = len(next(iter(data.values())))
     weights = np.ones(n) if weights is None else np.asarray(weights, float)
     if len(designs) != len(spec.parameters):
@@ -239,12 +252,13 @@ def maximize_likelihood(
             "check that the response lies in the support of the distribution."
         )
     beta, n_iter = best.x, int(best.nit)
-    beta, H, n_newton = _newton_polish(obj, beta, bvec, tol)
+    # max_iter bounds the total work: the Newton polish gets the iterations L-BFGS-B left over
+    beta, H, n_newton = _newton_polish(obj, beta, bvec, tol, max_steps=min(50, max(max_iter - n_iter, 0)))
     value, grad = obj.value_and_grad(beta)
-    gnorm = float(np.max(np.abs(grad)) / obj.wsum) if grad.size else 0.0
-
     at_bound = _at_bounds(beta, bvec)
     free = ~at_bound
+    # coefficients held at a bound may keep a non-zero score; the free ones must not
+    gnorm = float(np.max(np.abs(grad[free])) / obj.wsum) if free.any() else 0.0
     vcov_s = np.full((obj.n_coef, obj.n_coef), np.nan)
     info = -H[np.ix_(free, free)]
     definite = True
@@ -254,7 +268,7 @@ def maximize_likelihood(
             vcov_s[np.ix_(free, free)] = linalg.cho_solve(chol, np.eye(info.shape[0]))
         except linalg.LinAlgError:
             definite = False
-    converged = bool(np.isfinite(value) and definite and (gnorm <= 1e-5 or at_bound.any()))
+    converged = bool(np.isfinite(value) and definite and gnorm <= 1e-5)
     message = "converged" if converged else (
         "the observed information is not positive definite (a flat or boundary optimum)"
         if not definite else f"the gradient did not vanish (max |score|/n = {gnorm:.2e})"
@@ -264,13 +278,13 @@ def maximize_likelihood(
             f"{type(spec).__name__}: maximum likelihood did not converge: {message}. "
             "Check the model (collinear covariates, too many parameters) or raise max_iter.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     if warn and not definite:
         warnings.warn(
             f"{type(spec).__name__}: standard errors are unavailable (singular information matrix).",
             NumericalWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     scale = obj.scale_vector
     coef = beta / scale
