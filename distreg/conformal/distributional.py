@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import RegressorMixin
+from sklearn.base import RegressorMixin, clone
 
 from .._validation import check_1d, check_option, check_same_length
-from ._base import ConformalMixin, check_groups, check_rows, check_weights, format_interval
+from ._base import ConformalMixin, check_groups, check_rows, check_target, check_weights, format_interval
 from .distributions import RecalibratedContinuous, RecalibratedDiscrete
 
 __all__ = ["ConformalDistributionRegressor"]
+
+
+def _as_response(y):
+    if y is None:
+        raise ValueError("this estimator requires y to be passed, but the target y is None.")
+    arr = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        return arr[:, 0]
+    return arr
 
 
 def _mid_pit(dist, y):
@@ -97,7 +106,16 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
         """
         check_option(self.method, "method", ["equal_tailed", "symmetric"])
         self._levels()
-        self.estimator_ = self._fit_base(self._base(), X, y, fit_params)
+        if self.prefit:
+            self._fit_base(self._base(), X, y, fit_params)  # raises the prefit message
+        n = check_rows(X)
+        yv = _as_response(y)
+        if yv.ndim == 1:
+            yv = check_target(y, "y")
+        check_same_length(X=range(n), y=yv)
+        self._record_features(X)
+        # the model gets y as given: survival models take (time, event) columns
+        self.estimator_ = clone(self._base()).fit(X, y if yv.ndim == 2 else yv, **fit_params)
         self.__dict__.pop("n_calibration_", None)
         return self
 
@@ -111,7 +129,7 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
             Mondrian groups and covariate-shift weights (see :class:`SplitConformalRegressor`).
         event : array-like of {0, 1}, optional
             Survival data: 1 = observed event, 0 = censored; censored rows are dropped (see the
-            assumption in the class docstring).
+            assumption in the class docstring). ``y`` may instead hold two columns (time, event).
 
         Returns
         -------
@@ -124,6 +142,14 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
             self._record_features(X)
         self._require_fitted("conformalize")
         n = check_rows(X)
+        yv = _as_response(y)
+        if yv.ndim == 2:
+            if yv.shape[1] != 2 or event is not None:
+                raise ValueError(
+                    "y must be one-dimensional, or two columns (time, event) for survival data "
+                    "(then do not pass event= as well)."
+                )
+            y, event = yv[:, 0], yv[:, 1]
         y = check_1d(y, "y")
         check_same_length(X=range(n), y=y)
         keep = np.ones(n, dtype=bool)

@@ -152,3 +152,45 @@ def test_engel_and_bikeshare_real_data():
     cov = np.mean((iv[:, 0] <= yb[te]) & (yb[te] <= iv[:, 1]))
     assert abs(cov - 0.9) < 0.025
     assert np.isfinite(iv).all() and np.all(iv == np.round(iv))
+
+
+def test_real_integer_model_bikeshare_sets():
+    from distreg import IntegerRegressor
+
+    bikes = load_bikeshare()
+    hr = bikes["hr"].astype(float).to_numpy()
+    Xb = np.column_stack([bikes["temp"], np.sin(2 * np.pi * hr / 24), np.cos(2 * np.pi * hr / 24)])
+    yb = bikes["bikers"].to_numpy(dtype=float)
+    perm = np.random.default_rng(7).permutation(len(yb))
+    tr, cal, te = perm[:1500], perm[1500:4500], perm[4500:]
+    cdr = ConformalDistributionRegressor(IntegerRegressor("negbin"), confidence_level=0.8).fit(Xb[tr], yb[tr])
+    cdr.conformalize(Xb[cal], yb[cal])
+    assert cdr.discrete_
+    iv = cdr.predict_interval(Xb[te])
+    assert np.all(iv == np.round(iv)) and np.isfinite(iv).all()
+    assert abs(np.mean((iv[:, 0] <= yb[te]) & (yb[te] <= iv[:, 1])) - 0.8) < 0.025
+    rd = cdr.predict_distribution(Xb[te[:5]])
+    np.testing.assert_allclose(rd.pmf(np.arange(3000.0)[None, :]).sum(axis=1), rd.cdf(2999.0), atol=1e-9)
+    assert (rd.cdf(2999.0) > 0.99).all()
+
+
+def test_real_survival_model_with_time_event_columns():
+    import pandas as pd
+
+    from distreg import FlexibleSurvivalRegressor
+
+    rng = np.random.default_rng(8)
+    n = 1500
+    X = rng.uniform(-1, 1, size=(n, 1))
+    T = rng.weibull(1.5, size=n) * np.exp(0.5 * X[:, 0])
+    C = 3.0  # administrative censoring after nearly every event
+    y = pd.DataFrame({"time": np.minimum(T, C), "event": (T <= C).astype(float)})
+    cdr = ConformalDistributionRegressor(FlexibleSurvivalRegressor(distribution="weibull"), confidence_level=0.8)
+    cdr.fit(X[:500], y.iloc[:500]).conformalize(X[500:1000], y.iloc[500:1000])
+    assert cdr.n_censored_dropped_ == int((y["event"].iloc[500:1000] == 0).sum())
+    iv = cdr.predict_interval(X[1000:])
+    t_te = T[1000:]
+    assert np.all(iv[:, 0] >= 0)
+    assert abs(np.mean((iv[:, 0] <= t_te) & (t_te <= iv[:, 1])) - 0.8) < 0.06
+    with pytest.raises(ValueError, match="do not pass event"):
+        cdr.conformalize(X[500:600], y.iloc[500:600], event=np.ones(100))
