@@ -10,7 +10,7 @@ from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import KFold, LeaveOneOut
 from sklearn.utils import _safe_indexing
 
-from .._validation import check_1d, check_int, check_option, check_random_state, check_same_length
+from .._validation import check_int, check_option, check_random_state, check_same_length
 from ._base import ConformalMixin, check_rows, check_target, format_interval
 from ._quantile import conformal_rank, too_small_message
 from .scores import get_score
