@@ -43,7 +43,9 @@ def check_rows(X, name: str = "X") -> int:
         if arr.dtype.kind == "c":
             raise ValueError(f"Complex data not supported: {name} has a complex dtype; pass real numbers.")
         num = arr if arr.dtype.kind in "fiub" else None
-    if num is not None and num.dtype.kind == "f" and not np.isfinite(num).all():
+    # a sum is NaN/inf whenever an entry is; only then (or on overflow) count the bad entries
+    if num is not None and num.dtype.kind == "f" and not np.isfinite(np.add.reduce(num, axis=None)) \
+            and not np.isfinite(num).all():
         raise ValueError(
             f"{name} contains NaN or infinite values ({int((~np.isfinite(num)).sum())} entries); "
             "remove or impute them first."
