@@ -13,7 +13,7 @@ from sklearn.utils import _safe_indexing
 from .._validation import check_int, check_option, check_random_state, check_same_length
 from ._base import ConformalMixin, check_rows, check_target, format_interval
 from ._quantile import conformal_rank, too_small_message
-from .scores import get_score
+from .scores import AbsoluteScore, get_score
 
 __all__ = ["CrossConformalRegressor"]
 
@@ -196,6 +196,11 @@ class CrossConformalRegressor(RegressorMixin, ConformalMixin):
             return P @ (M / M.sum(axis=0))
         return np.nanmedian(np.where(M[None, :, :], P[:, :, None], np.nan), axis=1)
 
+    def _fold_scores(self):
+        """Per model, its out-of-fold scores sorted (partition splitters only)."""
+        R = self.conformity_scores_
+        return [np.sort(R[self._owner == b]) for b in range(len(self.estimators_))]
+
     def _mu_matrix(self, P):
         if self._partition:
             return P[:, self._owner]
@@ -257,6 +262,12 @@ class CrossConformalRegressor(RegressorMixin, ConformalMixin):
                 lower[s:s + step], upper[s:s + step] = lo, hi
             return format_interval(lower, upper, scalar)
         # plus: quantiles over i of the per-point bounds at x
+        if self._partition and type(score) is AbsoluteScore:
+            folds = self._fold_scores()
+            for j in np.flatnonzero(ok):
+                upper[:, j] = _kth_smallest_shifted(P, folds, int(ranks[j]))
+                lower[:, j] = -_kth_smallest_shifted(-P, folds, int(ranks[j]))
+            return format_interval(lower, upper, scalar)
         kth = np.unique(ranks[ok] - 1)
         step = max(1, _BLOCK_ENTRIES // n)
         for s in range(0, m, step):
@@ -271,3 +282,45 @@ class CrossConformalRegressor(RegressorMixin, ConformalMixin):
                 lower[s:s + step, ok] = -neg[:, ranks[ok] - 1]
                 upper[s:s + step, ok] = pos[:, ranks[ok] - 1]
         return format_interval(lower, upper, scalar)
+
+
+def _kth_smallest_shifted(P, folds, k, max_iter=200):
+    """Per row r, the k-th smallest of {P[r, b] + s : b, s in folds[b]}, without forming it.
+
+    The CV+ bound is an order statistic of n values μ_b(x) + R_i; with the scores of each fold
+    sorted, the number of values <= v is a sum of K binary searches, so bisection on v finds
+    the k-th smallest in O(K log n) per row and step instead of O(n). The result is then read
+    off the candidates themselves (the largest value counted at the bracket's upper end).
+    """
+    m, K = P.shape
+    lo = np.full(m, np.inf)
+    hi = np.full(m, -np.inf)
+    for b, s in enumerate(folds):
+        if s.size:
+            lo = np.minimum(lo, P[:, b] + s[0])
+            hi = np.maximum(hi, P[:, b] + s[-1])
+    lo = np.nextafter(lo, -np.inf)  # count(lo) < k <= count(hi)
+
+    def count(v):
+        c = np.zeros(m, dtype=np.int64)
+        for b, s in enumerate(folds):
+            if s.size:
+                c += np.searchsorted(s, v - P[:, b], side="right")
+        return c
+
+    for _ in range(max_iter):
+        mid = lo + (hi - lo) / 2
+        active = (mid > lo) & (mid < hi)
+        if not active.any():
+            break
+        enough = count(mid) >= k
+        hi = np.where(active & enough, mid, hi)
+        lo = np.where(active & ~enough, mid, lo)
+    best = np.full(m, -np.inf)
+    for b, s in enumerate(folds):
+        if s.size:
+            j = np.searchsorted(s, hi - P[:, b], side="right") - 1
+            # the largest value counted at hi; comparing s <= hi - P instead of P + s <= hi can
+            # differ in the last bit, so the candidate is not compared with hi again
+            best = np.maximum(best, np.where(j >= 0, P[:, b] + s[np.maximum(j, 0)], -np.inf))
+    return best

@@ -71,3 +71,22 @@ def test_cross_bad_input():
         CrossConformalRegressor(cv=5, confidence_level=0.975).fit(X, y)
     with pytest.raises(ValueError, match="scale estimate"):
         CrossConformalRegressor(conformity_score="normalized").fit(X, y)
+
+
+@pytest.mark.parametrize("seed,ties", [(0, False), (1, True), (2, True)])
+def test_fast_cv_plus_selection_equals_sorting_oracle(seed, ties):
+    from distreg.conformal import conformal_rank
+
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 4, size=(157, 1)).astype(float) if ties else rng.normal(size=(157, 1))
+    y = np.round(X[:, 0] + rng.normal(size=157)) if ties else X[:, 0] + rng.normal(size=157)
+    m = CrossConformalRegressor(LinearRegression(), confidence_level=[0.5, 0.8, 0.9], cv=7, random_state=seed).fit(X, y)
+    Xte = np.vstack([X[:30], rng.normal(size=(10, 1)) * 5])
+    got = m.predict_interval(Xte)
+    mu = m._mu_matrix(m._model_predictions(Xte))
+    R = m.conformity_scores_
+    n = R.size
+    for j, cl in enumerate([0.5, 0.8, 0.9]):
+        k = conformal_rank(n, cl)
+        np.testing.assert_allclose(got[:, 1, j], np.sort(mu + R, axis=1)[:, k - 1], atol=1e-12)
+        np.testing.assert_allclose(got[:, 0, j], np.sort(mu - R, axis=1)[:, n - k], atol=1e-12)
