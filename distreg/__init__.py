@@ -21,6 +21,7 @@ _LAZY = {
     "ConformalDistributionRegressor": "distreg.conformal",
     "AdaptiveConformalRegressor": "distreg.conformal",
     "SplitConformalClassifier": "distreg.conformal",
+    "R3D": "distreg.rdd",
     "FlexibleSurvivalRegressor": "distreg.survival",
     "KaplanMeier": "distreg.survival",
 }

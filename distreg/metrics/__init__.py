@@ -4,7 +4,7 @@ Every score is negatively oriented (lower is better), takes ``sample_weight`` an
 weighted mean over observations (``average=False`` gives one value per observation).
 """
 
-from .calibration import pit
+from .calibration import pit, randomized_quantile_residuals
 from .conformal import (
     conformal_coverage_distribution,
     conformal_coverage_tolerance,
@@ -30,6 +30,7 @@ __all__ = [
     "mean_set_size",
     "pinball_loss",
     "pit",
+    "randomized_quantile_residuals",
     "ranked_probability_score",
     "set_coverage",
     "weighted_interval_score",
