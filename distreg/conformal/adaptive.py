@@ -21,7 +21,7 @@ class AdaptiveConformalRegressor(RegressorMixin, ConformalMixin):
     "Adaptive conformal inference under distribution shift", eq. (2)); the interval at time t
     uses the ⌈(1-αₜ)(n+1)⌉-th smallest of the current scores (all past scores, or the last
     ``window``). Whatever the data, the long-run error rate satisfies
-    |mean(err) - α| <= (max(α₁, 1 - α₁) + γ) / (γ T) (their Proposition 4.1). αₜ <= 0 gives an
+    ``|mean(err) - α| <= (max(α₁, 1 - α₁) + γ) / (γ T)`` (their Proposition 4.1). αₜ <= 0 gives an
     infinite interval and αₜ >= 1 the point prediction alone.
 
     Parameters

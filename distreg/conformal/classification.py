@@ -23,9 +23,9 @@ def _ranked(P):
 class SplitConformalClassifier(ClassifierMixin, ConformalMixin):
     """Split conformal prediction sets around any probabilistic classifier.
 
-    Scores (larger = less conforming), for predicted probabilities p̂(·|x):
+    Scores (larger = less conforming), for predicted probabilities p̂(· | x):
 
-    * ``"lac"``: 1 - p̂(y|x) (Sadinle, Lei & Wasserman 2019): smallest average sets.
+    * ``"lac"``: 1 - p̂(y | x) (Sadinle, Lei & Wasserman 2019): smallest average sets.
     * ``"aps"``: total probability of the labels ranked at or above y (Romano, Sesia &
       Candès 2020): sets adapt to how uncertain the classifier is.
     * ``"raps"``: APS plus λ·max(0, rank(y) - k_reg) (Angelopoulos, Bates, Malik & Jordan
@@ -33,7 +33,7 @@ class SplitConformalClassifier(ClassifierMixin, ConformalMixin):
 
     The set of x holds every label whose score is at most the ⌈(n+1)(1-α)⌉-th smallest
     calibration score, so P(y ∈ set) >= 1 - α. ``randomized=True`` uses the randomised APS/RAPS
-    scores (a uniform fraction of p̂(y|x)), whose coverage is closer to exactly 1 - α. For
+    scores (a uniform fraction of p̂(y | x)), whose coverage is closer to exactly 1 - α. For
     ``"aps"`` with ``include_last_label=True`` (default, as in MAPIE) the label that crosses the
     threshold is included too.
 

@@ -36,10 +36,10 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
     conformal prediction", PNAS, section 2). With ``method="equal_tailed"`` the interval is
     [F̂⁻¹(u_lo | x), F̂⁻¹(u_hi | x)] with u_hi the ⌈(1-α/2)(n+1)⌉-th smallest Uᵢ and u_lo the
     ⌊(α/2)(n+1)⌋-th smallest (their DCP with equal tails); ``method="symmetric"`` uses the score
-    |U - 1/2| (their eq. (2.4)). Either way coverage is >= 1 - α for exchangeable data, however
+    ``|U - 1/2|`` (their eq. (2.4)). Either way coverage is >= 1 - α for exchangeable data, however
     wrong the model is; a good model gives short, adaptive intervals.
 
-    ``predict_distribution`` returns the recalibrated distribution F̃(y|x) = G(F̂(y|x)), where G
+    ``predict_distribution`` returns the recalibrated distribution F̃(y | x) = G(F̂(y | x)), where G
     is the conformal distribution of the PITs (piecewise linear through (U₍ᵢ₎, i/(n+1))); its
     quantiles at levels i/(n+1) are exactly the conformal bounds.
 
@@ -254,7 +254,7 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
         return (v[None, :] >= iv[:, :1]) & (v[None, :] <= iv[:, 1:])
 
     def predict_distribution(self, X, groups=None):
-        """Recalibrated predictive distributions F̃(y|x) = G(F̂(y|x)).
+        """Recalibrated predictive distributions F̃(y | x) = G(F̂(y | x)).
 
         Returns
         -------

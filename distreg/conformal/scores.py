@@ -67,7 +67,7 @@ class ConformityScore:
 
 
 class AbsoluteScore(ConformityScore):
-    """Absolute residual |y - ŷ|; intervals ŷ ± q (Lei et al. 2018).
+    """Absolute residual ``|y - ŷ|``; intervals ŷ ± q (Lei et al. 2018).
 
     Examples
     --------
@@ -85,7 +85,7 @@ class AbsoluteScore(ConformityScore):
 
 
 class NormalizedScore(ConformityScore):
-    """Residual over a difficulty estimate |y - ŷ| / σ̂(x); intervals ŷ ± q σ̂(x).
+    """Residual over a difficulty estimate ``|y - ŷ| / σ̂(x)``; intervals ŷ ± q σ̂(x).
 
     Lei et al. (2018, section 5.2), "locally weighted" conformal prediction. σ̂ comes from a
     distreg model's predicted standard deviation or from a fitted ``scale_estimator``.
