@@ -196,14 +196,14 @@ class LikelihoodRegressor(DistributionalRegressor):
     _formula_response_keywords: tuple = ()
     _formula_defaults_to_main: bool = False
 
-    def _formula_response(self, formula, data, fit_params=None, **response_keywords):
+    def _formula_response(self, formula, data, **response_keywords):
         """The engine's data dict and the response column names, from a formula and a DataFrame.
 
         The default takes the left-hand side of ``formula`` as y; families whose response is
         several columns (survival times with event indicators, ...) override it.
         """
         y, yname = response_from_formula(formula, data)
-        return self._response(y, len(y), **(fit_params or {})), [yname]
+        return self._response(y, len(y), **response_keywords), [yname]
 
     def _main_formula_parameter(self):
         """The parameter whose design the main ``formula`` gives (default: keyword "formula")."""
@@ -226,9 +226,7 @@ class LikelihoodRegressor(DistributionalRegressor):
         given = {kw: kwargs.pop(kw) for kw in list(kwargs) if kw in keywords}
         response_kw = {k: kwargs.pop(k) for k in cls._formula_response_keywords if k in kwargs}
         est = cls(**kwargs)
-        data_dict, response_columns = est._formula_response(
-            formula, data, fit_params=fit_params or {}, **response_kw
-        )
+        data_dict, response_columns = est._formula_response(formula, data, **response_kw)
         n = len(next(iter(data_dict.values())))
         w = est._validate_weights(sample_weight, n)
         fixed = est._fixed_eta()
