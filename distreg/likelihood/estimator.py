@@ -194,7 +194,6 @@ class LikelihoodRegressor(DistributionalRegressor):
     # keywords of from_formula that describe the response (e.g. time=, event=) rather than the
     # estimator; they are passed to _formula_response
     _formula_response_keywords: tuple = ()
-    _formula_defaults_to_main: bool = False
 
     def _formula_response(self, formula, data, **response_keywords):
         """The engine's data dict and the response column names, from a formula and a DataFrame.
@@ -216,11 +215,10 @@ class LikelihoodRegressor(DistributionalRegressor):
 
         ``formula`` gives the response and the design of the main parameter; the other
         parameters take their own right-hand-side formulas through keywords (for example
-        ``scale_formula="~ x"``) and are intercept-only otherwise (families that set
-        ``_formula_defaults_to_main`` give parameters whose covariates are "all" the main
-        right-hand side instead). Keywords listed in
-        ``_formula_response_keywords`` go to the response (for example an exposure). Remaining keywords are
-        estimator parameters. Predictions on a new DataFrame rebuild the same columns.
+        ``scale_formula="~ x"``); without one, a parameter whose covariates are "all" takes the
+        main formula's right-hand side and any other is intercept-only. Keywords listed in
+        ``_formula_response_keywords`` describe the response (event indicators, an exposure, ...).
+        Remaining keywords are estimator parameters. Predictions on a new DataFrame rebuild the same columns.
         """
         keywords = {kw for kw in cls._formula_keywords.values() if kw != "formula"}
         given = {kw: kwargs.pop(kw) for kw in list(kwargs) if kw in keywords}
@@ -236,7 +234,7 @@ class LikelihoodRegressor(DistributionalRegressor):
             choice = est._covariates().get(p.name, "intercept")
             main = p.name == main_name
             f = formula if main else given.get(est._formula_keyword(p.name))
-            if f is None and est._formula_defaults_to_main and isinstance(choice, str) and choice == "all":
+            if f is None and isinstance(choice, str) and choice == "all":
                 f = formula
             if isinstance(choice, str) and choice == "none":
                 if f is not None and not main:
