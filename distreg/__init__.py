@@ -13,6 +13,8 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _LAZY = {
     "NormalRegressor": "distreg.continuous",
+    "FlexibleSurvivalRegressor": "distreg.survival",
+    "KaplanMeier": "distreg.survival",
 }
 
 _SUBMODULES = (

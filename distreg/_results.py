@@ -1,0 +1,201 @@
+"""Results of a fitted likelihood model: coefficient table, covariance, information criteria."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = ["LikelihoodResults", "Summary", "likelihood_ratio_test", "LRTestResult"]
+
+
+class Summary:
+    """A summary that prints as aligned text and renders as HTML in a notebook."""
+
+    def __init__(self, title: str, info: list[tuple[str, str]], tables: list[tuple[str, pd.DataFrame]]):
+        self.title = title
+        self.info = info
+        self.tables = tables
+
+    def as_text(self) -> str:
+        lines = []
+        width = 78
+        lines.append(self.title.center(width))
+        lines.append("=" * width)
+        half = (len(self.info) + 1) // 2
+        left, right = self.info[:half], self.info[half:]
+        for i in range(half):
+            a = f"{left[i][0] + ':':<20}{left[i][1]:>18}"
+            b = f"{right[i][0] + ':':<20}{right[i][1]:>18}" if i < len(right) else ""
+            lines.append(f"{a}  {b}".rstrip())
+        for name, table in self.tables:
+            lines.append("=" * width)
+            if name:
+                lines.append(name)
+                lines.append("-" * width)
+            lines.append(table.to_string(float_format=lambda v: f"{v:.4g}"))
+        lines.append("=" * width)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+    def __repr__(self) -> str:
+        return self.as_text()
+
+    def _repr_html_(self) -> str:
+        info = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in self.info)
+        parts = [f"<h4>{self.title}</h4>", f"<table>{info}</table>"]
+        for name, table in self.tables:
+            if name:
+                parts.append(f"<h5>{name}</h5>")
+            parts.append(table.to_html(float_format=lambda v: f"{v:.4g}"))
+        return "\n".join(parts)
+
+
+class LikelihoodResults:
+    """Fitted parameters of a likelihood model with their observed-information covariance.
+
+    Attributes
+    ----------
+    params : pandas.DataFrame
+        Columns parameter, term, estimate, std_error, z, p_value, ci_lower, ci_upper (95%);
+        the index is ``"parameter[term]"``.
+    vcov : pandas.DataFrame
+        Covariance matrix of the estimates (inverse observed information).
+    loglik, aic, bic : float
+    n_obs : int
+    df_model : int
+        Number of estimated coefficients.
+    converged : bool
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from distreg import NormalRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 1)); y = 1 + 2 * X[:, 0] + rng.normal(size=200)
+    >>> res = NormalRegressor().fit(X, y).result_
+    >>> list(res.params.index)
+    ['loc[Intercept]', 'loc[x0]', 'scale[Intercept]']
+    >>> res.df_model, res.n_obs
+    (3, 200)
+    >>> bool(np.isclose(res.aic, -2 * res.loglik + 6))
+    True
+    """
+
+    def __init__(self, *, parameters, terms, estimates, vcov, loglik, n_obs, converged=True,
+                 model_name="model", extra_info=None):
+        self.parameter_names = list(parameters)
+        self.term_names = list(terms)
+        est = np.asarray(estimates, dtype=float)
+        vcov = np.asarray(vcov, dtype=float)
+        index = [f"{p}[{t}]" for p, t in zip(parameters, terms)]
+        self.vcov = pd.DataFrame(vcov, index=index, columns=index)
+        se = np.sqrt(np.where(np.diag(vcov) >= 0, np.diag(vcov), np.nan))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = est / se
+        table = pd.DataFrame(
+            {"parameter": list(parameters), "term": list(terms), "estimate": est, "std_error": se,
+             "z": z, "p_value": 2 * stats.norm.sf(np.abs(z))},
+            index=index,
+        )
+        self._table = table
+        self.loglik = float(loglik)
+        self.n_obs = int(n_obs)
+        self.df_model = int(est.size)
+        self.converged = bool(converged)
+        self.model_name = model_name
+        self.extra_info = list(extra_info or [])
+        self.params = self._with_ci(0.05)
+
+    def _with_ci(self, alpha):
+        t = self._table.copy()
+        ci = self.conf_int(alpha)
+        t["ci_lower"], t["ci_upper"] = ci["lower"].to_numpy(), ci["upper"].to_numpy()
+        return t
+
+    @property
+    def aic(self) -> float:
+        """Akaike information criterion, -2 loglik + 2 df."""
+        return -2 * self.loglik + 2 * self.df_model
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion, -2 loglik + log(n) df."""
+        return -2 * self.loglik + np.log(self.n_obs) * self.df_model
+
+    @property
+    def estimates(self) -> pd.Series:
+        """The estimates as a Series indexed by ``"parameter[term]"``."""
+        return self._table["estimate"].copy()
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Wald confidence intervals at level 1 - alpha (columns lower, upper)."""
+        if not 0 < alpha < 1:
+            raise ValueError(f"alpha must lie strictly between 0 and 1; got {alpha}.")
+        zq = stats.norm.ppf(1 - alpha / 2)
+        est, se = self._table["estimate"], self._table["std_error"]
+        return pd.DataFrame({"lower": est - zq * se, "upper": est + zq * se})
+
+    def summary(self, alpha: float = 0.05) -> Summary:
+        """Text/HTML summary in the style of statsmodels."""
+        t = self._with_ci(alpha).drop(columns=["parameter", "term"])
+        t.columns = ["coef", "std err", "z", "P>|z|", f"[{alpha / 2:.3g}", f"{1 - alpha / 2:.3g}]"]
+        info = [
+            ("Model", self.model_name),
+            ("No. observations", str(self.n_obs)),
+            ("Log-likelihood", f"{self.loglik:.4f}"),
+            ("Df model", str(self.df_model)),
+            ("AIC", f"{self.aic:.4f}"),
+            ("BIC", f"{self.bic:.4f}"),
+            ("Converged", "yes" if self.converged else "NO"),
+            *self.extra_info,
+        ]
+        return Summary(f"{self.model_name} results", info, [("", t)])
+
+    def __repr__(self):
+        return f"<LikelihoodResults {self.model_name}: loglik={self.loglik:.4f}, df={self.df_model}>"
+
+
+LRTestResult = namedtuple("LRTestResult", ["statistic", "df", "p_value"])
+
+
+def likelihood_ratio_test(restricted, full) -> LRTestResult:
+    """Likelihood-ratio test of a restricted model nested in a full one.
+
+    Parameters
+    ----------
+    restricted, full : LikelihoodResults or fitted estimators with ``result_``
+
+    Returns
+    -------
+    LRTestResult
+        statistic 2 (ℓ_full - ℓ_restricted), degrees of freedom (difference in df_model) and the
+        chi-squared p-value.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from distreg import NormalRegressor
+    >>> rng = np.random.default_rng(1)
+    >>> X = rng.normal(size=(300, 1)); y = X[:, 0] + np.exp(X[:, 0]) * rng.normal(size=300)
+    >>> r = NormalRegressor().fit(X, y)
+    >>> f = NormalRegressor(scale_covariates=True).fit(X, y)
+    >>> test = likelihood_ratio_test(r, f)
+    >>> test.df, bool(test.p_value < 1e-6)
+    (1, True)
+    """
+    r = getattr(restricted, "result_", restricted)
+    f = getattr(full, "result_", full)
+    df = f.df_model - r.df_model
+    if df <= 0:
+        raise ValueError(
+            "full must have more parameters than restricted; pass the nested (smaller) model first."
+        )
+    if r.n_obs != f.n_obs:
+        raise ValueError("the two models were fitted on different numbers of observations.")
+    stat = max(2 * (f.loglik - r.loglik), 0.0)
+    return LRTestResult(stat, int(df), float(stats.chi2.sf(stat, df)))

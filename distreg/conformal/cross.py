@@ -1,0 +1,268 @@
+"""Cross-conformal intervals: CV+, jackknife+, jackknife-minmax and jackknife+-after-bootstrap."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import RegressorMixin, clone
+from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import KFold, LeaveOneOut
+from sklearn.utils import _safe_indexing
+
+from .._validation import check_1d, check_int, check_option, check_random_state, check_same_length
+from ._base import ConformalMixin, check_rows, format_interval
+from ._quantile import conformal_rank, too_small_message
+from .scores import get_score
+
+__all__ = ["CrossConformalRegressor"]
+
+# test rows are processed in blocks so that the (rows x calibration points) matrix stays small
+_BLOCK_ENTRIES = 2_000_000
+
+
+class CrossConformalRegressor(ConformalMixin, RegressorMixin):
+    """Cross-conformal prediction intervals without a held-out calibration set.
+
+    The data are split into folds (or bootstrap samples); model b is fitted without its
+    out-of-fold points and each point i gets an out-of-fold prediction μ₋ᵢ and score Rᵢ. For a
+    new x, ``method="plus"`` returns the ⌊α(n+1)⌋-th smallest of μ₋ᵢ(x) - Rᵢ and the
+    ⌈(1-α)(n+1)⌉-th smallest of μ₋ᵢ(x) + Rᵢ (Barber, Candès, Ramdas & Tibshirani 2021,
+    eq. (8) and section 4: jackknife+ and CV+; coverage >= 1 - 2α, typically 1 - α).
+    ``method="minmax"`` uses min/max of the μ₋ᵢ(x) ∓ the conformal quantile of R
+    (jackknife-minmax, coverage >= 1 - α). With ``cv="bootstrap"`` the models are fitted on
+    bootstrap samples and μ₋ᵢ aggregates the models whose sample misses i
+    (jackknife+-after-bootstrap, Kim, Xu & Barber 2020).
+
+    Parameters
+    ----------
+    estimator : regressor, default LinearRegression()
+    confidence_level : float or list of float, default 0.9
+    method : {"plus", "minmax"}, default "plus"
+    cv : int, "loo", "bootstrap" or a scikit-learn splitter, default 5
+        An int K means ``KFold(K, shuffle=True, random_state=random_state)``; ``"loo"`` gives
+        the jackknife+.
+    score : {"absolute", "gamma"} or ConformityScore, default "absolute"
+        Scores that need a scale estimate are not available here.
+    n_resamplings : int, default 30
+        Number of bootstrap samples for ``cv="bootstrap"``.
+    aggregation : {"mean", "median"}, default "mean"
+        How out-of-bag predictions are combined (bootstrap) and how ``predict`` combines models.
+    random_state : int, Generator or None
+    allow_infinite_bounds : bool, default False
+
+    Attributes
+    ----------
+    estimators_ : list of fitted models
+    oob_mask_ : ndarray of bool, shape (n_models, n)
+        Whether point i was left out of model b.
+    conformity_scores_ : ndarray, shape (n_valid,)
+        Out-of-fold scores (points never left out are dropped).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 2)); y = X @ [1.0, 2.0] + rng.normal(size=200)
+    >>> cv = CrossConformalRegressor(cv=5, random_state=0).fit(X, y)
+    >>> pi = cv.predict_interval(np.zeros((1, 2)))
+    >>> pi.shape, bool(pi[0, 0] < 0 < pi[0, 1])
+    ((1, 2), True)
+    """
+
+    def __init__(self, estimator=None, confidence_level=0.9, method="plus", cv=5, score="absolute",
+                 n_resamplings=30, aggregation="mean", random_state=None, allow_infinite_bounds=False):
+        self.estimator = estimator
+        self.confidence_level = confidence_level
+        self.method = method
+        self.cv = cv
+        self.score = score
+        self.n_resamplings = n_resamplings
+        self.aggregation = aggregation
+        self.random_state = random_state
+        self.allow_infinite_bounds = allow_infinite_bounds
+
+    prefit = False
+
+    def _splits(self, X, y, n):
+        cv = self.cv
+        if isinstance(cv, str):
+            check_option(cv, "cv", ["loo", "bootstrap"])
+            if cv == "loo":
+                return list(LeaveOneOut().split(np.zeros(n)))
+            rng = check_random_state(self.random_state)
+            B = check_int(self.n_resamplings, "n_resamplings", minimum=2)
+            out = []
+            for _ in range(B):
+                train = rng.integers(0, n, size=n)
+                out.append((train, np.setdiff1d(np.arange(n), train)))
+            return out
+        if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+            k = check_int(cv, "cv", minimum=2)
+            if k > n:
+                raise ValueError(f"cv={k} folds but only {n} rows; use at most {n} folds or cv='loo'.")
+            rs = self.random_state
+            rs = int(check_random_state(rs).integers(2**31 - 1)) if isinstance(rs, np.random.Generator) else rs
+            return list(KFold(k, shuffle=True, random_state=rs).split(np.zeros(n)))
+        if hasattr(cv, "split"):
+            return list(cv.split(X, y))
+        raise ValueError(f"cv={cv!r} is not valid; pass an int >= 2, 'loo', 'bootstrap' or a splitter with split().")
+
+    def fit(self, X, y, **fit_params):
+        """Fit one model per fold/resample and compute the out-of-fold conformity scores.
+
+        Returns
+        -------
+        self
+        """
+        levels, _ = self._levels()
+        check_option(self.method, "method", ["plus", "minmax"])
+        check_option(self.aggregation, "aggregation", ["mean", "median"])
+        score = get_score(self.score)
+        if score.needs_scale:
+            raise ValueError(
+                "CrossConformalRegressor does not support scores that need a scale estimate; "
+                "use score='absolute' or 'gamma', or SplitConformalRegressor(score='normalized')."
+            )
+        n = check_rows(X)
+        y = check_1d(y, "y")
+        check_same_length(X=range(n), y=y)
+        base = LinearRegression() if self.estimator is None else self.estimator
+        splits = self._splits(X, y, n)
+        B = len(splits)
+        mask = np.zeros((B, n), dtype=bool)
+        models = []
+        for b, (train, test) in enumerate(splits):
+            mask[b] = True
+            mask[b, np.asarray(train)] = False
+            models.append(clone(base).fit(_safe_indexing(X, train), y[np.asarray(train)], **fit_params))
+        counts = mask.sum(axis=0)
+        valid = counts > 0
+        if valid.sum() == 0:
+            raise ValueError("no point was left out of any model; use a cross-validation splitter.")
+        self.estimators_ = models
+        self.oob_mask_ = mask
+        self._partition = bool(np.all(counts[valid] == 1))
+        self._valid = np.flatnonzero(valid)
+        if self._partition:
+            self._owner = mask[:, self._valid].argmax(axis=0)
+            oof = np.empty(n)
+            for b, (_, test) in enumerate(splits):
+                test = np.asarray(test)
+                if test.size:
+                    oof[test] = np.asarray(models[b].predict(_safe_indexing(X, test)), dtype=float).reshape(-1)
+            oof = oof[self._valid]
+        else:
+            P = self._model_predictions(X)  # (n, B)
+            oof = self._aggregate_oob(P, rows=self._valid, diag=True)
+        self.oof_predictions_ = oof
+        self.conformity_scores_ = np.asarray(score.score(y[self._valid], oof), dtype=float)
+        self.estimator_ = models[0]
+        self.calibration_groups_ = None
+        self.calibration_weights_ = None
+        self.n_calibration_ = int(self._valid.size)
+        nv = self.n_calibration_
+        for lv in (levels if score.symmetric else 1 - (1 - levels) / 2):
+            if conformal_rank(nv, lv) > nv and not self.allow_infinite_bounds:
+                raise ValueError(too_small_message(nv, float(lv), "the out-of-fold sample"))
+        return self
+
+    def fit_conformalize(self, X, y, **fit_params):
+        """Alias of :meth:`fit` (the name MAPIE uses)."""
+        return self.fit(X, y, **fit_params)
+
+    # ------------------------------------------------------------------ internals
+    def _model_predictions(self, X):
+        return np.column_stack([np.asarray(m.predict(X), dtype=float).reshape(-1) for m in self.estimators_])
+
+    def _aggregate_oob(self, P, rows=None, diag=False):
+        """μ₋ᵢ: out-of-bag aggregate for each calibration point i.
+
+        With ``diag`` row r of P belongs to calibration point rows[r] (returns (n_valid,));
+        otherwise every row of P is a test point (returns (m, n_valid)).
+        """
+        M = self.oob_mask_[:, self._valid]
+        if diag:
+            Mi = M.T  # (n_valid, B)
+            Pv = P[rows]
+            if self.aggregation == "mean":
+                return (Pv * Mi).sum(axis=1) / Mi.sum(axis=1)
+            return np.nanmedian(np.where(Mi, Pv, np.nan), axis=1)
+        if self.aggregation == "mean":
+            return P @ (M / M.sum(axis=0))
+        return np.nanmedian(np.where(M[None, :, :], P[:, :, None], np.nan), axis=1)
+
+    def _mu_matrix(self, P):
+        if self._partition:
+            return P[:, self._owner]
+        return self._aggregate_oob(P)
+
+    def predict(self, X):
+        """Point prediction: the mean (or median) of the out-of-fold predictions μ₋ᵢ(x), shape (n,)."""
+        self._require_fitted("predict")
+        check_rows(X)
+        P = self._model_predictions(X)
+        if self.aggregation == "mean":
+            if self._partition:
+                w = np.bincount(self._owner, minlength=P.shape[1]) / self._owner.size
+                return P @ w
+            M = self.oob_mask_[:, self._valid]
+            return P @ ((M / M.sum(axis=0)).sum(axis=1) / self._valid.size)
+        out = np.empty(P.shape[0])
+        step = max(1, _BLOCK_ENTRIES // max(self._valid.size, 1))
+        for s in range(0, P.shape[0], step):
+            out[s:s + step] = np.median(self._mu_matrix(P[s:s + step]), axis=1)
+        return out
+
+    def predict_interval(self, X, confidence_level=None):
+        """Cross-conformal intervals, (m, 2) or (m, 2, L).
+
+        Returns
+        -------
+        ndarray
+        """
+        self._require_conformalized("predict_interval")
+        levels, scalar = self._levels(confidence_level)
+        check_rows(X)
+        score = get_score(self.score)
+        R = self.conformity_scores_
+        n = R.size
+        side = levels if score.symmetric else 1 - (1 - levels) / 2
+        ranks = np.array([conformal_rank(n, lv) for lv in side])
+        if (ranks > n).any() and not self.allow_infinite_bounds:
+            raise ValueError(too_small_message(n, float(side[ranks > n].max()), "the out-of-fold sample"))
+        P = self._model_predictions(X)
+        m = P.shape[0]
+        lower = np.full((m, levels.size), -np.inf)
+        upper = np.full((m, levels.size), np.inf)
+        ok = ranks <= n
+        if self.method == "minmax":
+            part = np.partition(R, np.unique(ranks[ok] - 1)) if ok.any() else R
+            q_hi = np.where(ok, part[np.minimum(ranks, n) - 1], np.inf)
+            if score.symmetric:
+                q_lo = q_hi
+            else:
+                part_neg = np.partition(-R, np.unique(ranks[ok] - 1)) if ok.any() else -R
+                q_lo = -np.where(ok, part_neg[np.minimum(ranks, n) - 1], np.inf)
+            step = max(1, _BLOCK_ENTRIES // n)
+            for s in range(0, m, step):
+                mu = self._mu_matrix(P[s:s + step])
+                lo_c, hi_c = mu.min(axis=1)[:, None], mu.max(axis=1)[:, None]
+                lo, _ = score.interval(lo_c, q_lo[None, :], q_hi[None, :])
+                _, hi = score.interval(hi_c, q_lo[None, :], q_hi[None, :])
+                lower[s:s + step], upper[s:s + step] = lo, hi
+            return format_interval(lower, upper, scalar)
+        # plus: quantiles over i of the per-point bounds at x
+        kth = np.unique(ranks[ok] - 1)
+        step = max(1, _BLOCK_ENTRIES // n)
+        for s in range(0, m, step):
+            mu = self._mu_matrix(P[s:s + step])
+            if score.symmetric:
+                lo_i, hi_i = score.bounds(mu, R[None, :])
+            else:
+                lo_i = hi_i = score.invert(mu, R[None, :])
+            if kth.size:
+                neg = np.partition(-lo_i, kth, axis=1)
+                pos = np.partition(hi_i, kth, axis=1)
+                lower[s:s + step, ok] = -neg[:, ranks[ok] - 1]
+                upper[s:s + step, ok] = pos[:, ranks[ok] - 1]
+        return format_interval(lower, upper, scalar)

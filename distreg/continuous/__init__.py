@@ -1,0 +1,5 @@
+"""Continuous-response regression families."""
+
+from .normal import NormalRegressor
+
+__all__ = ["NormalRegressor"]

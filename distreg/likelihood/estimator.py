@@ -1,0 +1,264 @@
+"""``LikelihoodRegressor``: the estimator base of every family fitted by the likelihood engine.
+
+It turns X (numpy, pandas or formulas) into one design per distribution parameter, calls
+:func:`~distreg.likelihood.maximize_likelihood`, stores ``coef_``, ``result_`` and
+``converged_``, and maps new X to predicted distributions through the links.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+from .._base import DistributionalRegressor, check_is_fitted
+from .._formula import design_from_formula, response_from_formula
+from .._results import LikelihoodResults
+from .engine import Design, maximize_likelihood
+
+__all__ = ["LikelihoodRegressor"]
+
+
+class LikelihoodRegressor(DistributionalRegressor):
+    """Base class of multi-parameter regression families fitted by maximum likelihood.
+
+    Subclasses provide:
+
+    * ``_spec()``: the :class:`~distreg.likelihood.LikelihoodSpec`;
+    * ``_covariates()``: for each parameter name, which columns of X enter its linear
+      predictor: ``"all"``, ``"intercept"``, ``"none"`` (fixed at ``_fixed_eta()[name]``) or a
+      list of column indices/names (an intercept is always included unless ``"none"``);
+    * ``_response(y, n, **fit_params)``: validate y and return the engine's data dict;
+    * ``_distribution(theta)``: the Distribution for natural parameters ``theta`` (dict);
+    * ``_formula_keywords``: class dict mapping a parameter to the ``from_formula`` keyword of
+      its formula (``"formula"`` for the main one).
+
+    Fitted attributes: ``coef_`` (dict parameter -> coefficient array), ``result_``
+    (:class:`~distreg._results.LikelihoodResults`), ``converged_``, ``loglik_``,
+    ``n_features_in_`` and, for pandas input, ``feature_names_in_``.
+    """
+
+    _formula_keywords: dict = {}
+
+    # ------------------------------------------------------------------ hooks
+    def _spec(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _covariates(self) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _response(self, y, n, **fit_params) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _distribution(self, theta: dict):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _fixed_eta(self) -> dict:
+        return {}
+
+    def _model_name(self) -> str:
+        return type(self).__name__
+
+    def _engine_options(self) -> dict:
+        return {"max_iter": getattr(self, "max_iter", 500), "tol": getattr(self, "tol", 1e-8)}
+
+    def _bounds(self) -> dict | None:
+        return None
+
+    # ------------------------------------------------------------------ designs from arrays
+    def _column_index(self, cols, pname):
+        names = self._feature_names()
+        out = []
+        for c in cols:
+            if isinstance(c, (numbers.Integral, np.integer)) and not isinstance(c, bool):
+                if not 0 <= c < len(names):
+                    raise ValueError(f"covariate index {c} for {pname!r} is out of range (X has {len(names)} columns).")
+                out.append(int(c))
+            elif isinstance(c, str) and c in names:
+                out.append(names.index(c))
+            else:
+                raise ValueError(
+                    f"covariate {c!r} for parameter {pname!r} is not a column of X; "
+                    f"choose from {names}."
+                )
+        return out
+
+    def _array_designs(self, X) -> list[Design]:
+        n = X.shape[0]
+        names = self._feature_names()
+        fixed = self._fixed_eta()
+        designs = []
+        for p in self._spec().parameters:
+            choice = self._covariates().get(p.name, "intercept")
+            if isinstance(choice, str) and choice == "none":
+                designs.append(Design(np.zeros((n, 0)), [], None, np.full(n, fixed[p.name])))
+                continue
+            if isinstance(choice, str) and choice == "all":
+                idx = list(range(X.shape[1]))
+            elif isinstance(choice, str) and choice == "intercept":
+                idx = []
+            elif isinstance(choice, (list, tuple, np.ndarray)):
+                idx = self._column_index(list(choice), p.name)
+            else:
+                raise ValueError(
+                    f"covariates for parameter {p.name!r} must be 'all', 'intercept' or a list of "
+                    f"columns; got {choice!r}."
+                )
+            mat = np.column_stack([np.ones(n), X[:, idx]]) if idx else np.ones((n, 1))
+            designs.append(Design(mat, ["Intercept"] + [names[i] for i in idx], 0))
+        return designs
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, X, y, sample_weight=None, **fit_params):
+        """Fit by maximum likelihood.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame, shape (n, p)
+        y : array-like
+            Response (its form depends on the family).
+        sample_weight : array-like, shape (n,), optional
+            Non-negative frequency weights.
+
+        Returns
+        -------
+        self
+        """
+        X = self._validate_X(X, reset=True)
+        n = X.shape[0]
+        data = self._response(y, n, **fit_params)
+        w = self._validate_weights(sample_weight, n)
+        designs = self._array_designs(X)
+        self.formula_designs_ = None
+        return self._fit_designs(designs, data, w)
+
+    def _fit_designs(self, designs, data, w):
+        spec = self._spec()
+        fit = maximize_likelihood(spec, designs, data, w, bounds=self._bounds(),
+                                  **self._engine_options())
+        self.coef_ = {p.name: fit.coef[sl].copy() for p, sl in zip(spec.parameters, fit.slices)}
+        self.converged_ = fit.converged
+        self.loglik_ = fit.loglik
+        self.n_iter_ = fit.n_iter
+        self.design_columns_ = {p.name: list(d.columns) for p, d in zip(spec.parameters, designs)}
+        self._fixed_offsets_ = {
+            p.name: (None if d.offset is None else float(d.offset[0]))
+            for p, d in zip(spec.parameters, designs)
+        }
+        pnames, terms = [], []
+        for p, d in zip(spec.parameters, designs):
+            pnames += [p.name] * d.n_coef
+            terms += list(d.columns)
+        self.result_ = LikelihoodResults(
+            parameters=pnames, terms=terms, estimates=fit.coef, vcov=fit.vcov,
+            loglik=fit.loglik, n_obs=int(round(w.sum())) if np.allclose(w, np.round(w)) else len(w),
+            converged=fit.converged, model_name=self._model_name(),
+        )
+        return self
+
+    # keywords of from_formula that describe the response (e.g. time=, event=) rather than the
+    # estimator; they are passed to _formula_response
+    _formula_response_keywords: tuple = ()
+
+    def _formula_response(self, formula, data, **response_keywords):
+        """The engine's data dict and the response column names, from a formula and a DataFrame.
+
+        The default takes the left-hand side of ``formula`` as y; families whose response is
+        several columns (survival times with event indicators, ...) override it.
+        """
+        y, yname = response_from_formula(formula, data)
+        return self._response(y, len(y)), [yname]
+
+    def _main_formula_parameter(self):
+        """The parameter whose design the main ``formula`` gives (default: keyword "formula")."""
+        return next((p for p, kw in self._formula_keywords.items() if kw == "formula"), None)
+
+    @classmethod
+    def from_formula(cls, formula, data, *, sample_weight=None, **kwargs):
+        """Fit from a formula on a DataFrame (formulaic syntax), returning the fitted estimator.
+
+        ``formula`` gives the response and the design of the main parameter; the other
+        parameters take their own right-hand-side formulas through keywords (for example
+        ``scale_formula="~ x"``) and are intercept-only otherwise. Remaining keywords are
+        estimator parameters. Predictions on a new DataFrame rebuild the same columns.
+        """
+        keywords = {kw: p for p, kw in cls._formula_keywords.items() if kw != "formula"}
+        formulas = {p: kwargs.pop(kw) for kw, p in keywords.items() if kw in kwargs}
+        response_kw = {k: kwargs.pop(k) for k in cls._formula_response_keywords if k in kwargs}
+        est = cls(**kwargs)
+        data_dict, response_columns = est._formula_response(formula, data, **response_kw)
+        n = len(next(iter(data_dict.values())))
+        w = est._validate_weights(sample_weight, n)
+        main = est._main_formula_parameter()
+        fixed = est._fixed_eta()
+        designs, fdesigns = [], {}
+        for p in est._spec().parameters:
+            choice = est._covariates().get(p.name, "intercept")
+            f = formula if p.name == main else formulas.get(p.name)
+            if isinstance(choice, str) and choice == "none":
+                if f is not None and p.name != main:
+                    raise ValueError(f"parameter {p.name!r} is fixed in this model and takes no formula.")
+                designs.append(Design(np.zeros((n, 0)), [], None, np.full(n, fixed[p.name])))
+                fdesigns[p.name] = None
+            elif f is None:
+                designs.append(Design(np.ones((n, 1)), ["Intercept"], 0))
+                fdesigns[p.name] = None
+            else:
+                fd = design_from_formula(f, data)
+                designs.append(Design(fd.matrix, fd.columns, fd.intercept))
+                fdesigns[p.name] = fd
+        est.feature_names_in_ = np.asarray(
+            [str(c) for c in data.columns if c not in response_columns], dtype=object
+        )
+        est.n_features_in_ = len(est.feature_names_in_)
+        est.formula_designs_ = fdesigns
+        est.response_name_ = response_columns[0] if len(response_columns) == 1 else tuple(response_columns)
+        return est._fit_designs(designs, data_dict, w)
+
+    # ------------------------------------------------------------------ prediction
+    def _predict_designs(self, X):
+        spec = self._spec()
+        if getattr(self, "formula_designs_", None) is not None:
+            n = len(X) if hasattr(X, "__len__") else 0
+            designs = []
+            for p in spec.parameters:
+                fd = self.formula_designs_.get(p.name)
+                off = self._fixed_offsets_[p.name]
+                if off is not None:
+                    designs.append(Design(np.zeros((n, 0)), [], None, np.full(n, off)))
+                elif fd is None:
+                    designs.append(Design(np.ones((n, 1)), ["Intercept"], 0))
+                else:
+                    m = fd.transform(X)
+                    designs.append(Design(m, fd.columns, fd.intercept))
+            return designs
+        X = self._validate_X(X, reset=False)
+        return self._array_designs(X)
+
+    def predict_parameters(self, X) -> pd.DataFrame:
+        """Natural-scale distribution parameters per row of X (one column per parameter)."""
+        check_is_fitted(self)
+        theta = self._theta(X)
+        return pd.DataFrame(theta)
+
+    def _theta(self, X) -> dict:
+        designs = self._predict_designs(X)
+        theta = {}
+        for p, d in zip(self._spec().parameters, designs):
+            eta = np.zeros(d.matrix.shape[0]) if d.offset is None else np.asarray(d.offset, float).copy()
+            if d.n_coef:
+                eta = eta + d.matrix @ self.coef_[p.name]
+            with np.errstate(over="ignore"):
+                theta[p.name] = p.link_function.inverse(eta)
+        return theta
+
+    def predict_distribution(self, X):
+        """The predicted distribution of y for each row of X."""
+        check_is_fitted(self)
+        return self._distribution(self._theta(X))
+
+    def summary(self):
+        """Shortcut for ``result_.summary()``."""
+        check_is_fitted(self)
+        return self.result_.summary()

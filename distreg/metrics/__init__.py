@@ -1,0 +1,24 @@
+"""Proper scores and calibration measures for distributional predictions.
+
+Every score is negatively oriented (lower is better), takes ``sample_weight`` and returns the
+weighted mean over observations (``average=False`` gives one value per observation).
+"""
+
+from .calibration import pit
+from .intervals import coverage, interval_score, mean_interval_width, weighted_interval_score
+from .quantiles import crps_quantiles, pinball_loss
+from .scoring import crps, crps_ensemble, log_score, ranked_probability_score
+
+__all__ = [
+    "coverage",
+    "crps",
+    "crps_ensemble",
+    "crps_quantiles",
+    "interval_score",
+    "log_score",
+    "mean_interval_width",
+    "pinball_loss",
+    "pit",
+    "ranked_probability_score",
+    "weighted_interval_score",
+]

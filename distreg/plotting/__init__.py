@@ -1,0 +1,14 @@
+"""Plots for distreg's distributions, estimators and diagnostics.
+
+Every function takes ``ax=None`` (a new figure is made when omitted) and returns the matplotlib
+Axes. matplotlib is imported only when a plot is drawn, never by ``import distreg``.
+"""
+
+from .core import plot_distribution, plot_intervals, plot_pit_histogram, plot_quantile_calibration
+
+__all__ = [
+    "plot_distribution",
+    "plot_intervals",
+    "plot_pit_histogram",
+    "plot_quantile_calibration",
+]

@@ -1,0 +1,85 @@
+"""Fit the nested APGW family on the same data and compare the fits in one table."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .._results import likelihood_ratio_test
+from ..exceptions import ConvergenceWarning
+
+__all__ = ["compare_special_cases"]
+
+
+def compare_special_cases(X, y, *, scale="aft", shape_covariates=True, sample_weight=None, **fit_params):
+    """Fit exponential, Weibull, log-logistic, Burr, Gompertz and APGW models and compare them.
+
+    Also fits the APGW with covariates on the other scale (PH vs AFT) and, with
+    ``shape_covariates=True``, the APGW with covariates in log γ as well (multi-parameter
+    regression, Burke, Jones & Noufaily 2020, Section 3).
+
+    Parameters
+    ----------
+    X : array-like or DataFrame, shape (n, p)
+    y : survival response (see :class:`FlexibleSurvivalRegressor`)
+    scale : {"aft", "ph"}
+        Scale carrying the covariates in the reference APGW model.
+    shape_covariates : bool
+        Include the APGW with shape covariates.
+    sample_weight : array-like, optional
+    **fit_params
+        Passed to ``fit`` (e.g. ``entry=``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model: ``distribution``, ``scale``, ``shape_covariates``, ``loglik``, ``df``,
+        ``aic``, ``bic``, ``converged``, and the likelihood-ratio test against the APGW with
+        covariates on ``scale`` (``lr_stat``, ``lr_df``, ``p_value``; the larger model of each
+        nested pair is the full one, NaN where the models are not nested: Gompertz is a limit
+        of the APGW and PH and AFT are not nested in each other).
+
+    Examples
+    --------
+    >>> from distreg.datasets import load_lung
+    >>> lung = load_lung()
+    >>> tab = compare_special_cases(lung[["age", "sex", "ph_ecog"]], lung[["time", "event"]],
+    ...                             shape_covariates=False)
+    >>> tab[["distribution", "scale", "df"]].to_string(index=False)  # doctest: +NORMALIZE_WHITESPACE
+    '...exponential   aft   4...apgw    ph   7'
+    """
+    from .flexible import FlexibleSurvivalRegressor
+
+    other = "ph" if scale == "aft" else "aft"
+    specs = [("exponential", scale, False), ("weibull", scale, False)]
+    if scale == "aft":
+        specs.append(("loglogistic", scale, False))
+    specs += [("burr", scale, False), ("gompertz", scale, False), ("apgw", scale, False),
+              ("apgw", other, False)]
+    if shape_covariates:
+        specs.append(("apgw", scale, True))
+    rows, fits = [], {}
+    for dist, sc, shape in specs:
+        model = FlexibleSurvivalRegressor(distribution=dist, scale=sc, shape_covariates=shape)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            model.fit(X, y, sample_weight=sample_weight, **fit_params)
+        note = "; ".join(str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning))
+        fits[(dist, sc, shape)] = model
+        r = model.result_
+        rows.append({"distribution": dist, "scale": sc, "shape_covariates": shape,
+                     "loglik": r.loglik, "df": r.df_model, "aic": r.aic, "bic": r.bic,
+                     "converged": model.converged_, "note": note})
+    ref = fits[("apgw", scale, False)]
+    for row, key in zip(rows, fits):
+        dist, sc, shape = key
+        stat = dfd = p = np.nan
+        nested = dist in ("exponential", "weibull", "loglogistic", "burr") or (dist == "apgw" and shape)
+        if nested:
+            small, big = (ref, fits[key]) if shape else (fits[key], ref)
+            test = likelihood_ratio_test(small, big)
+            stat, dfd, p = test.statistic, test.df, test.p_value
+        row.update(lr_stat=stat, lr_df=dfd, p_value=p)
+    return pd.DataFrame(rows)
