@@ -15,6 +15,10 @@ _LAZY = {
     "NormalRegressor": "distreg.continuous",
     "FlexibleSurvivalRegressor": "distreg.survival",
     "KaplanMeier": "distreg.survival",
+    "ECDF": "distreg.nonparametric",
+    "ECOD": "distreg.nonparametric",
+    "KernelDensity": "distreg.nonparametric",
+    "KernelRegression": "distreg.nonparametric",
 }
 
 _SUBMODULES = (
