@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _LAZY = {
+    "IntegerRegressor": "distreg.discrete",
     "NormalRegressor": "distreg.continuous",
     "FlexibleSurvivalRegressor": "distreg.survival",
     "KaplanMeier": "distreg.survival",

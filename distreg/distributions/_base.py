@@ -304,8 +304,46 @@ class DiscreteDistribution(Distribution):
         """Probability mass."""
         return np.exp(self.logpmf(y))
 
+    def logpmf_grad(self, y):
+        """Derivatives of ``logpmf(y)`` with respect to each parameter.
+
+        Returns a dict ``{parameter name: array}``; each array has the shape of ``logpmf(y)``,
+        with a trailing axis kept for vector-valued parameters (such as Bitwise logits).
+        """
+        y, p = self._broadcast(y)
+        if not hasattr(self, "_logpmf_grad"):
+            raise NotImplementedError(f"{type(self).__name__} does not provide logpmf gradients.")
+        if np.any(y != np.floor(y)):
+            raise ValueError("logpmf_grad needs integer y (the log mass is -inf elsewhere).")
+        return self._logpmf_grad(y, **p)
+
+    def mode(self):
+        """A most probable value of each row, shape (n,) (the smallest one on ties)."""
+        return _mode_by_search(self)
+
     def _ppf(self, q, **p):
         return _bisect_ppf(self, q, p, integer=True)
+
+
+def _mode_by_search(dist, max_width=200_000):
+    """Mode of a discrete distribution by scanning its central 1 - 1e-9 probability range."""
+    lo = dist.ppf(1e-9)
+    hi = dist.ppf(1 - 1e-9)
+    if np.any(hi - lo > max_width):
+        raise ValueError("the distribution is too spread out to search for its mode.")
+    width = int(np.max(hi - lo)) + 1
+    best = np.full(len(dist), -np.inf)
+    arg = lo.copy()
+    for start in range(0, width, 512):
+        grid = lo[:, None] + np.arange(start, min(start + 512, width))[None, :]
+        lp = dist.logpmf(grid)
+        lp = np.where(grid <= hi[:, None], lp, -np.inf)
+        j = np.argmax(lp, axis=1)
+        val = lp[np.arange(len(dist)), j]
+        better = val > best
+        arg = np.where(better, grid[np.arange(len(dist)), j], arg)
+        best = np.where(better, val, best)
+    return arg
 
 
 def _bisect_ppf(dist, q, p, integer=False, max_iter=200):

@@ -101,6 +101,39 @@ class Mixture(Distribution):
         """Probability mass (discrete components)."""
         return np.exp(self.logpmf(y))
 
+    def logpmf_grad(self, y):
+        """Gradient of the log mass (discrete components).
+
+        Returns ``{"weights": ...}`` with derivatives in the softmax logits of the weights
+        (trailing axis K: responsibility minus weight) and, for component k, its parameters
+        under the keys ``"k.name"`` (responsibility times the component's own gradient).
+        """
+        if not self.discrete:
+            raise TypeError("logpmf_grad needs discrete components.")
+        y, p = self._broadcast(y)
+        weights = p["weights"]
+        comps = [c.logpmf(y) for c in self.components]
+        with np.errstate(divide="ignore"):
+            logw = np.log(weights)
+        stacked = np.stack([logw[..., k] + comps[k] for k in range(len(comps))], axis=-1)
+        total = logsumexp_rows(stacked, axis=-1)
+        with np.errstate(invalid="ignore"):
+            resp = np.exp(stacked - total[..., None])
+        out = {"weights": resp - weights}
+        for k, c in enumerate(self.components):
+            for name, g in c.logpmf_grad(y).items():
+                r = resp[..., k]
+                out[f"{k}.{name}"] = g * (r[..., None] if g.ndim > r.ndim else r)
+        return out
+
+    def mode(self):
+        """A most probable value of each row (discrete components)."""
+        if not self.discrete:
+            raise TypeError("mode is defined here for discrete mixtures only.")
+        from ._base import _mode_by_search
+
+        return _mode_by_search(self)
+
     def _ppf(self, q, weights):
         return _bisect_ppf(self, q, {"weights": weights}, integer=self.discrete)
 
@@ -136,3 +169,12 @@ def _mixture_example():
         [Normal([0.0, 5.0], [1.0, 0.5]), Normal([3.0, 5.0], [0.5, 2.0])],
         [[0.3, 0.7], [0.5, 0.5]],
     )
+
+
+@register_example("MixtureDiscrete")
+def _mixture_discrete_example():
+    from .counts import Poisson
+    from .dalap import Dalap
+
+    return Mixture([Poisson([1.0, 20.0]), Dalap([6.3, 2.4], [0.6, 0.3], lower=0)],
+                   [[0.4, 0.6], [0.9, 0.1]])

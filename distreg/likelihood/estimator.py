@@ -66,6 +66,17 @@ class LikelihoodRegressor(DistributionalRegressor):
     def _bounds(self) -> dict | None:
         return None
 
+    def _design_offsets(self, data: dict) -> dict:
+        """Known offsets added to linear predictors at fit time: ``{parameter name: (n,) array}``.
+
+        Families use it for exposures (log exposure on a log-mean); default none.
+        """
+        return {}
+
+    def _formula_keyword(self, pname: str):
+        """The ``from_formula`` keyword that holds the formula of parameter ``pname``."""
+        return self._formula_keywords.get(pname)
+
     # ------------------------------------------------------------------ designs from arrays
     def _column_index(self, cols, pname):
         names = self._feature_names()
@@ -135,6 +146,11 @@ class LikelihoodRegressor(DistributionalRegressor):
 
     def _fit_designs(self, designs, data, w):
         spec = self._spec()
+        offsets = self._design_offsets(data)
+        for p, d in zip(spec.parameters, designs):
+            if p.name in offsets and d.n_coef:
+                base = 0.0 if d.offset is None else d.offset
+                d.offset = base + np.asarray(offsets[p.name], float)
         fit = maximize_likelihood(spec, designs, data, w, bounds=self._bounds(),
                                   **self._engine_options())
         self.coef_ = {p.name: fit.coef[sl].copy() for p, sl in zip(spec.parameters, fit.slices)}
@@ -143,7 +159,7 @@ class LikelihoodRegressor(DistributionalRegressor):
         self.n_iter_ = fit.n_iter
         self.design_columns_ = {p.name: list(d.columns) for p, d in zip(spec.parameters, designs)}
         self._fixed_offsets_ = {
-            p.name: (None if d.offset is None else float(d.offset[0]))
+            p.name: (None if d.offset is None or d.n_coef else float(d.offset[0]))
             for p, d in zip(spec.parameters, designs)
         }
         pnames, terms = [], []
@@ -161,43 +177,50 @@ class LikelihoodRegressor(DistributionalRegressor):
     # estimator; they are passed to _formula_response
     _formula_response_keywords: tuple = ()
 
-    def _formula_response(self, formula, data, **response_keywords):
+    def _formula_response(self, formula, data, fit_params=None, **response_keywords):
         """The engine's data dict and the response column names, from a formula and a DataFrame.
 
         The default takes the left-hand side of ``formula`` as y; families whose response is
         several columns (survival times with event indicators, ...) override it.
         """
         y, yname = response_from_formula(formula, data)
-        return self._response(y, len(y)), [yname]
+        return self._response(y, len(y), **(fit_params or {})), [yname]
 
     def _main_formula_parameter(self):
         """The parameter whose design the main ``formula`` gives (default: keyword "formula")."""
         return next((p for p, kw in self._formula_keywords.items() if kw == "formula"), None)
 
     @classmethod
-    def from_formula(cls, formula, data, *, sample_weight=None, **kwargs):
+    def from_formula(cls, formula, data, *, sample_weight=None, fit_params=None, **kwargs):
         """Fit from a formula on a DataFrame (formulaic syntax), returning the fitted estimator.
 
         ``formula`` gives the response and the design of the main parameter; the other
         parameters take their own right-hand-side formulas through keywords (for example
-        ``scale_formula="~ x"``) and are intercept-only otherwise. Remaining keywords are
+        ``scale_formula="~ x"``); without one, a parameter whose covariates are "all" uses the
+        main formula's right-hand side and any other is intercept-only. ``fit_params`` is a
+        dict of extra ``fit`` arguments (for example an exposure). Remaining keywords are
         estimator parameters. Predictions on a new DataFrame rebuild the same columns.
         """
-        keywords = {kw: p for p, kw in cls._formula_keywords.items() if kw != "formula"}
-        formulas = {p: kwargs.pop(kw) for kw, p in keywords.items() if kw in kwargs}
+        keywords = {kw for kw in cls._formula_keywords.values() if kw != "formula"}
+        given = {kw: kwargs.pop(kw) for kw in list(kwargs) if kw in keywords}
         response_kw = {k: kwargs.pop(k) for k in cls._formula_response_keywords if k in kwargs}
         est = cls(**kwargs)
-        data_dict, response_columns = est._formula_response(formula, data, **response_kw)
+        data_dict, response_columns = est._formula_response(
+            formula, data, fit_params=fit_params or {}, **response_kw
+        )
         n = len(next(iter(data_dict.values())))
         w = est._validate_weights(sample_weight, n)
-        main = est._main_formula_parameter()
+        main_param = est._main_formula_parameter()
         fixed = est._fixed_eta()
         designs, fdesigns = [], {}
         for p in est._spec().parameters:
             choice = est._covariates().get(p.name, "intercept")
-            f = formula if p.name == main else formulas.get(p.name)
+            main = p.name == main_param
+            f = formula if main else given.get(est._formula_keyword(p.name))
+            if f is None and isinstance(choice, str) and choice == "all":
+                f = formula
             if isinstance(choice, str) and choice == "none":
-                if f is not None and p.name != main:
+                if f is not None and not main:
                     raise ValueError(f"parameter {p.name!r} is fixed in this model and takes no formula.")
                 designs.append(Design(np.zeros((n, 0)), [], None, np.full(n, fixed[p.name])))
                 fdesigns[p.name] = None
@@ -242,13 +265,16 @@ class LikelihoodRegressor(DistributionalRegressor):
         theta = self._theta(X)
         return pd.DataFrame(theta)
 
-    def _theta(self, X) -> dict:
+    def _theta(self, X, offsets=None) -> dict:
         designs = self._predict_designs(X)
+        offsets = offsets or {}
         theta = {}
         for p, d in zip(self._spec().parameters, designs):
             eta = np.zeros(d.matrix.shape[0]) if d.offset is None else np.asarray(d.offset, float).copy()
             if d.n_coef:
                 eta = eta + d.matrix @ self.coef_[p.name]
+            if p.name in offsets:
+                eta = eta + np.asarray(offsets[p.name], float)
             with np.errstate(over="ignore"):
                 theta[p.name] = p.link_function.inverse(eta)
         return theta

@@ -235,7 +235,13 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
             )
         return parse_survival_response(y, n, entry=entry)
 
-    def _formula_response(self, formula, data, time=None, event=None, entry=None, lower=None, upper=None):
+    def _formula_response(self, formula, data, fit_params=None, time=None, event=None, entry=None,
+                          lower=None, upper=None):
+        if fit_params:
+            raise TypeError(
+                f"from_formula got unexpected fit_params {sorted(fit_params)}; survival models take "
+                "entry= (a column name) for left truncation."
+            )
         cols = []
 
         def col(name, what):

@@ -53,7 +53,9 @@ def has_density(d):
 def row_grid(d, k=301):
     """Per-row grid covering the bulk of each distribution and a bit beyond, shape (n, k)."""
     lo = d.ppf(np.full(len(d), 1e-4))
-    hi = d.ppf(np.full(len(d), 1 - 1e-4))
+    # a defective (cure) distribution reaches only cdf(inf) < 1: stay below its plateau
+    top = np.minimum(1 - 1e-4, d.cdf(np.full(len(d), np.inf)) * (1 - 1e-4))
+    hi = d.ppf(top)
     span = np.where(hi > lo, hi - lo, 1.0)
     t = np.linspace(-0.1, 1.1, k)
     grid = lo[:, None] + span[:, None] * t[None, :]
