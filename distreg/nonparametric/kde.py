@@ -76,7 +76,7 @@ class KernelDensity(BaseEstimator):
         """Store the sample and choose the bandwidth. ``X`` has shape (n,) or (n, d)."""
         check_option(self.kernel, "kernel", list(KERNELS))
         check_option(self.method, "method", list(_METHODS))
-        if not hasattr(X, "iloc"):
+        if not hasattr(X, "iloc") and not hasattr(X, "tocsr"):  # numpy-like, not pandas or sparse
             X = np.asarray(X)
             if X.ndim == 1:  # one-dimensional data: n points
                 X = as_points(X, "X")
@@ -208,10 +208,12 @@ class KernelDensity(BaseEstimator):
     def evaluate(self, points):
         """Density at the points, shape (k,); ``points`` has shape (k,) in 1-D or (k, d)."""
         check_is_fitted(self)
-        if hasattr(points, "iloc") or np.ndim(np.asarray(points)) == 2:
+        if hasattr(points, "iloc") or hasattr(points, "tocsr") or np.ndim(np.asarray(points)) == 2:
             points = validate_data(self, points, reset=False, dtype="numeric", ensure_all_finite=True,
                                    copy=True)
-        P = as_points(points, "points", self.n_features_in_)
+        return self._evaluate(as_points(points, "points", self.n_features_in_))
+
+    def _evaluate(self, P):
         out = np.zeros(P.shape[0])
         inside = self._inside(P)
         Pin = P[inside]
@@ -268,7 +270,7 @@ class KernelDensity(BaseEstimator):
             axes = [np.linspace(lo[k], hi[k], n) for k in range(d)]
             mesh = np.meshgrid(*axes, indexing="ij")
             P = np.column_stack([m.ravel() for m in mesh])
-            dens = self.evaluate(P).reshape((n,) * d)
+            dens = self._evaluate(P).reshape((n,) * d)
         return (axes[0], dens) if d == 1 else (axes, dens)
 
     def sample(self, n_samples=1, random_state=None):

@@ -134,7 +134,11 @@ class KernelRegression(RegressorMixin, BaseEstimator):
                               options={"xatol": 1e-3})
         best = s0 + res.x
         if self.X_.shape[1] > 1:
-            best = minimize(self._loo_error, best, method="Nelder-Mead",
+            def boxed(v):
+                u = v - s0
+                return self._loo_error(v) if np.all((u >= lo) & (u <= hi)) else np.inf
+
+            best = minimize(boxed, best, method="Nelder-Mead",
                             options={"xatol": 1e-3, "fatol": 1e-12, "maxiter": 100 * self.X_.shape[1]}).x
         return np.exp(best)
 

@@ -5,9 +5,12 @@ Axes. matplotlib is imported only when a plot is drawn, never by ``import distre
 """
 
 from .core import plot_distribution, plot_intervals, plot_pit_histogram, plot_quantile_calibration
+from .nonparametric import plot_density, plot_ecdf
 
 __all__ = [
+    "plot_density",
     "plot_distribution",
+    "plot_ecdf",
     "plot_intervals",
     "plot_pit_histogram",
     "plot_quantile_calibration",

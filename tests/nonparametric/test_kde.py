@@ -135,5 +135,5 @@ def test_bad_input(x):
         KernelDensity(method="fft").fit(np.zeros((10, 3)) + np.arange(10)[:, None])
     with pytest.raises(ValueError, match="zero spread"):
         KernelDensity().fit(np.ones(5))
-    with pytest.raises(ValueError, match="column"):
+    with pytest.raises(ValueError, match="features"):
         KernelDensity().fit(x).evaluate(np.zeros((2, 2)))
