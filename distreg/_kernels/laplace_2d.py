@@ -20,6 +20,19 @@ _LEAF = 16
 
 @njit(cache=True)
 def _sort_range_by_x0(x0, x1, W, slot, lo, hi):
+    if hi - lo <= 32:
+        # insertion sort: stable, in place, no allocation for the small leaves
+        m = W.shape[1]
+        for i in range(lo + 1, hi):
+            j = i
+            while j > lo and x0[j - 1] > x0[j]:
+                x0[j - 1], x0[j] = x0[j], x0[j - 1]
+                x1[j - 1], x1[j] = x1[j], x1[j - 1]
+                slot[j - 1], slot[j] = slot[j], slot[j - 1]
+                for c in range(m):
+                    W[j - 1, c], W[j, c] = W[j, c], W[j - 1, c]
+                j -= 1
+        return
     order = np.argsort(x0[lo:hi], kind="mergesort") + lo
     a0 = x0[order]
     a1 = x1[order]

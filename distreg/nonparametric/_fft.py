@@ -34,7 +34,9 @@ def fft_density_1d(x, p, kernel, sd, lo, hi, n):
     delta = (hi - lo) / (n - 1)
     b = sd * KERNELS[kernel].scale_per_sd
     keep = (x >= lo) & (x <= hi)
-    counts = linear_binning_1d(x[keep], p[keep], lo, delta, n)
+    if not keep.all():
+        x, p = x[keep], p[keep]
+    counts = linear_binning_1d(x, p, lo, delta, n)
     kern, L = _kernel_on_offsets(kernel, b, delta, n)
     dens = _fftconvolve_same(counts, kern, [(L, n)])
     return np.maximum(dens, 0.0)
@@ -49,7 +51,9 @@ def fft_density_2d(X, p, kernel, sd, lo, hi, n):
     spec = KERNELS[kernel]
     b = sd * spec.scale_per_sd
     keep = np.all((X >= lo) & (X <= hi), axis=1)
-    counts = linear_binning_2d(X[keep], p[keep], lo, delta, n)
+    if not keep.all():
+        X, p = X[keep], p[keep]
+    counts = linear_binning_2d(X, p, lo, delta, n)
     k0, L0 = _kernel_on_offsets(kernel, b[0], delta[0], n[0])
     k1, L1 = _kernel_on_offsets(kernel, b[1], delta[1], n[1])
     dens = _fftconvolve_same(counts, np.outer(k0, k1), [(L0, n[0]), (L1, n[1])])

@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import as_float_array, check_confidence_level, check_levels
-from ._common import as_points, effective_n, normalised_weights, resolve_n_jobs
+from ._common import as_points, effective_n, normalised_weights
 
 __all__ = ["ECDF"]
 
@@ -17,12 +17,14 @@ class ECDF(BaseEstimator):
 
     ``F(t) = sum_j w_j [x_j <= t] / sum_j w_j`` (componentwise ``<=`` in d dimensions), with
     ties handled exactly. At the n sample points it costs O(n log n) for d <= 2 and
-    O(n log^(d-1) n) beyond (Langrené & Warin 2021); at k new points in 1-D, O(n + k log k).
+    O(n log^(d-1) n) beyond (Langrené & Warin 2021); in 1-D ``fit`` sorts the sample and k new
+    points cost O(n + k log k).
 
     Parameters
     ----------
     n_jobs : int or None
-        Threads for the parallel 1-D evaluation at new points (None: 1, -1: all cores).
+        Reserved for parallel evaluation (None: 1, -1: all cores); the 1-D path sorts the sample
+        once at fit and evaluates new points by a sequential merge, which needs no threads.
 
     Attributes
     ----------
@@ -54,6 +56,21 @@ class ECDF(BaseEstimator):
         X = as_points(X, "X")
         self.weights_ = normalised_weights(sample_weight, X.shape[0])
         self.X_ = X
+        if X.shape[1] == 1:
+            # sort once: evaluation at new points is then a merge pass
+            x = X[:, 0]
+            n = x.size
+            if sample_weight is None:
+                self._xs = np.sort(x)
+                cum = np.arange(1, n + 1, dtype=float) / n
+                self._cum = cum[:, None]
+                self._rcum = cum[::-1].copy()[:, None]
+            else:
+                order = np.argsort(x, kind="stable")
+                self._xs = x[order]
+                ws = self.weights_[order]
+                self._cum = np.cumsum(ws)[:, None]
+                self._rcum = np.cumsum(ws[::-1])[::-1].copy()[:, None]
         self.n_features_in_ = X.shape[1]
         self.n_samples_ = X.shape[0]
         return self
@@ -62,15 +79,19 @@ class ECDF(BaseEstimator):
         from .._kernels import ecdf as K
 
         w = self.weights_[:, None]
+        if self.n_features_in_ == 1:
+            if upper:
+                side = K.SIDE_GT if strict else K.SIDE_GE
+            else:
+                side = K.SIDE_LT if strict else K.SIDE_LE
+            if P is None:
+                return K.ecdf_1d_at_samples(X[:, 0].copy(), w, side)[:, 0]
+            q = P[:, 0].copy()
+            return K.ecdf_1d_presorted_at_points(self._xs, self._cum, self._rcum, q,
+                                                 np.argsort(q, kind="stable"), side)[:, 0]
         if upper:  # upper orthant of x is the lower orthant of -x
             X = -X
             P = None if P is None else -P
-        if self.n_features_in_ == 1:
-            side = (K.SIDE_LT if strict else K.SIDE_LE)
-            x = X[:, 0].copy()
-            if P is None:
-                return K.ecdf_1d_at_samples(x, w, side)[:, 0]
-            return K.ecdf_1d_at_points(x, w, P[:, 0].copy(), side, resolve_n_jobs(self.n_jobs))[:, 0]
         if P is None:
             return K.ecdf_nd_at_samples(X, w, strict)[:, 0]
         return K.ecdf_nd_at_points(X, w, P, strict)[:, 0]

@@ -80,8 +80,9 @@ class KernelDensity(BaseEstimator):
             X = np.asarray(X)
             if X.ndim == 1:  # one-dimensional data: n points
                 X = as_points(X, "X")
+        # no copy: the sample is never written to, and as_points already copied 1-D input
         X = validate_data(self, X, reset=True, dtype="numeric", ensure_2d=True,
-                          ensure_all_finite=True, copy=True)
+                          ensure_all_finite=True, copy=False)
         X = np.asarray(X, dtype=float)
         n, d = X.shape
         if n < 2:

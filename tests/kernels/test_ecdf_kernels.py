@@ -79,3 +79,19 @@ def test_ecdf_on_grid(rng, d):
     axes[0].sort()
     got = K.ecdf_on_grid(X, w, np.concatenate(axes), np.array([len(a) for a in axes]))
     assert_allclose(got, oracles.ecdf_grid(X, w, axes), rtol=RTOL)
+
+
+@pytest.mark.parametrize("kind", ["continuous", "ties", "far"])
+def test_ecdf_1d_presorted(rng, kind):
+    n = size(1500)
+    x = make_data(kind, n, 1, rng)[:, 0]
+    w = make_weights(n, 2, rng, True)
+    o = np.argsort(x, kind="stable")
+    xs, ws = x[o], w[o]
+    cum = np.cumsum(ws, axis=0)
+    rcum = np.cumsum(ws[::-1], axis=0)[::-1].copy()
+    q = np.concatenate([x[:50], make_data(kind, 200, 1, rng)[:, 0], [x.min() - 1, x.max() + 1]])
+    qo = np.argsort(q, kind="stable")
+    for side in range(4):
+        got = K.ecdf_1d_presorted_at_points(xs, cum, rcum, q, qo, side)
+        assert_allclose(got, oracles.ecdf_1d(x, w, q, side), rtol=RTOL, atol=1e-300)
