@@ -30,11 +30,14 @@ _LEAF = 256
 
 
 @njit(cache=True)
-def expo_kernel_sums_at_samples(X, w, h, coefs):
-    """Kernel sums at every sample point (the point itself included), shape (n, m)."""
+def expo_kernel_sums_at_samples(X, w, h, coefs, n_threads=1):
+    """Kernel sums at every sample point (the point itself included), shape (n, m).
+
+    ``n_threads`` parallelises the d = 2 Laplacian path.
+    """
     n, d = X.shape
     if d == 2 and coefs.shape[0] == 1:
-        return laplace_sums_2d(X, w, np.arange(n), n, h)
+        return laplace_sums_2d(X, w, np.arange(n), n, h, n_threads)
     order = np.argsort(X[:, 0], kind="mergesort")
     Xs = X[order]
     sub = dominance_sums(Xs, w[order], Xs, h, d, coefs, MODE_KERNEL, False, _LEAF)
@@ -45,8 +48,8 @@ def expo_kernel_sums_at_samples(X, w, h, coefs):
 
 
 @njit(cache=True)
-def expo_kernel_sums(X, w, Q, h, coefs):
-    """Kernel sums at query points ``Q`` (k, d), shape (k, m)."""
+def expo_kernel_sums(X, w, Q, h, coefs, n_threads=1):
+    """Kernel sums at query points ``Q`` (k, d), shape (k, m); see ``n_threads`` above."""
     n, d = X.shape
     k = Q.shape[0]
     m = w.shape[1]
@@ -59,7 +62,7 @@ def expo_kernel_sums(X, w, Q, h, coefs):
         slot = np.empty(n + k, np.int64)
         slot[:n] = -1
         slot[n:] = np.arange(k)
-        return laplace_sums_2d(P, Wall, slot, k, h)
+        return laplace_sums_2d(P, Wall, slot, k, h, n_threads)
     od = np.argsort(X[:, 0], kind="mergesort")
     oq = np.argsort(Q[:, 0], kind="mergesort")
     sub = dominance_sums(X[od], w[od], Q[oq], h, d, coefs, MODE_KERNEL, False, _LEAF)

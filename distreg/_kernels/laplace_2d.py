@@ -13,7 +13,7 @@ new points share one code path. O(N log N) time, O(N) memory.
 """
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 _LEAF = 16
 
@@ -213,10 +213,11 @@ def _split(x1, lo, hi):
 
 
 @njit(cache=True)
-def _solve(x0, x1, W, slot, h0, h1, out, b0, b1, bw, bs, bside, bf):
+def _solve(x0, x1, W, slot, root_lo, root_hi, h0, h1, out, b0, b1, bw, bs, bside, bf):
     # Post-order traversal with an explicit stack. On entry to a node its range is sorted by x1;
     # when the node is finished the range is sorted by x0 and its sums have been added to out.
-    n = x0.shape[0]
+    # Only [root_lo, root_hi) is touched, so disjoint ranges can be solved concurrently.
+    n = root_hi - root_lo
     cap = 2 * n + 64
     st_lo = np.empty(cap, np.int64)
     st_hi = np.empty(cap, np.int64)
@@ -224,8 +225,8 @@ def _solve(x0, x1, W, slot, h0, h1, out, b0, b1, bw, bs, bside, bf):
     st_s = np.empty(cap)
     st_state = np.empty(cap, np.int64)
     top = 0
-    st_lo[0] = 0
-    st_hi[0] = n
+    st_lo[0] = root_lo
+    st_hi[0] = root_hi
     st_state[0] = 0
     while top >= 0:
         lo = st_lo[top]
@@ -263,13 +264,61 @@ def _solve(x0, x1, W, slot, h0, h1, out, b0, b1, bw, bs, bside, bf):
             top -= 1
 
 
+@njit(cache=True, parallel=True)
+def _solve_parallel(x0, x1, W, slot, h0, h1, out, b0, b1, bw, bs, bside, bf, depth):
+    # split the top `depth` levels serially (no data moves), solve the 2^depth subtrees in
+    # parallel, then do the top levels' merge sweeps level by level (nodes of a level are disjoint)
+    n = x0.shape[0]
+    n_nodes = 2**depth
+    lo_lvl = np.zeros(1, np.int64)
+    hi_lvl = np.full(1, n, np.int64)
+    node_lo = np.empty((depth, n_nodes), np.int64)
+    node_mid = np.empty((depth, n_nodes), np.int64)
+    node_hi = np.empty((depth, n_nodes), np.int64)
+    node_s = np.empty((depth, n_nodes))
+    node_cnt = np.zeros(depth, np.int64)
+    for lvl in range(depth):
+        new_lo = np.empty(2 * lo_lvl.size, np.int64)
+        new_hi = np.empty(2 * lo_lvl.size, np.int64)
+        cnt = 0
+        for r in range(lo_lvl.size):
+            lo = lo_lvl[r]
+            hi = hi_lvl[r]
+            if hi - lo > 4 * _LEAF and x1[lo] != x1[hi - 1]:
+                mid = _split(x1, lo, hi)
+                c = node_cnt[lvl]
+                node_lo[lvl, c] = lo
+                node_mid[lvl, c] = mid
+                node_hi[lvl, c] = hi
+                node_s[lvl, c] = x1[mid - 1]
+                node_cnt[lvl] += 1
+                new_lo[cnt] = lo
+                new_hi[cnt] = mid
+                new_lo[cnt + 1] = mid
+                new_hi[cnt + 1] = hi
+                cnt += 2
+            else:
+                new_lo[cnt] = lo
+                new_hi[cnt] = hi
+                cnt += 1
+        lo_lvl = new_lo[:cnt].copy()
+        hi_lvl = new_hi[:cnt].copy()
+    for t in prange(lo_lvl.size):
+        _solve(x0, x1, W, slot, lo_lvl[t], hi_lvl[t], h0, h1, out, b0, b1, bw, bs, bside, bf)
+    for lvl in range(depth - 1, -1, -1):
+        for c in prange(node_cnt[lvl]):
+            _cross(x0, x1, W, slot, node_lo[lvl, c], node_mid[lvl, c], node_hi[lvl, c],
+                   node_s[lvl, c], h0, h1, out, b0, b1, bw, bs, bside, bf)
+
+
 @njit(cache=True)
-def laplace_sums_2d(points, weights, slot, n_out, h):
+def laplace_sums_2d(points, weights, slot, n_out, h, n_threads=1):
     """Bivariate Laplacian sums over a mixed set of data and query points.
 
     ``out[slot[i]] = sum_j weights[j] * exp(-|p_i0 - p_j0| / h0 - |p_i1 - p_j1| / h1)`` for every
     point ``i`` with ``slot[i] >= 0``. ``points`` has shape (N, 2), ``weights`` (N, m) (zero rows
-    for pure query points), ``slot`` (N,) int64 in [-1, n_out). Returns (n_out, m).
+    for pure query points), ``slot`` (N,) int64 in [-1, n_out). Returns (n_out, m). With
+    ``n_threads > 1`` the subtrees below the top levels run in parallel.
     """
     n = points.shape[0]
     m = weights.shape[1]
@@ -287,5 +336,11 @@ def laplace_sums_2d(points, weights, slot, n_out, h):
     bs = np.empty(n, np.int64)
     bside = np.empty(n, np.int8)
     bf = np.empty(n)
-    _solve(x0, x1, W, sl, h[0], h[1], out, b0, b1, bw, bs, bside, bf)
+    if n_threads > 1 and n > 64 * _LEAF:
+        depth = 1
+        while 2**depth < 2 * n_threads:
+            depth += 1
+        _solve_parallel(x0, x1, W, sl, h[0], h[1], out, b0, b1, bw, bs, bside, bf, depth)
+    else:
+        _solve(x0, x1, W, sl, 0, n, h[0], h[1], out, b0, b1, bw, bs, bside, bf)
     return out

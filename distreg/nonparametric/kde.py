@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import check_int, check_option, check_random_state
 from . import bandwidth as _bw
-from ._common import KERNELS, as_points, direct_code, expo_coefs, normalised_weights, numba_threads
+from ._common import KERNELS, as_points, direct_code, expo_coefs, normalised_weights, numba_threads, resolve_n_jobs
 
 __all__ = ["KernelDensity"]
 
@@ -180,7 +180,8 @@ class KernelDensity(BaseEstimator):
             if spec.exact_fast:
                 from .._kernels.laplace import expo_kernel_sums
 
-                S = expo_kernel_sums(Xa, pa[:, None], P, b, expo_coefs(self.kernel))[:, 0]
+                S = expo_kernel_sums(Xa, pa[:, None], P, b, expo_coefs(self.kernel),
+                                     resolve_n_jobs(self.n_jobs))[:, 0]
             else:
                 from .._kernels.direct import direct_kernel_sums
 

@@ -111,3 +111,17 @@ def test_direct_kernel_sums(rng, kind):
     h = np.array([0.5, 1.0])
     got = direct_kernel_sums(X, w, Q, h, code)
     assert_allclose(got, oracles.direct_kernel(X, w, Q, h, kind), rtol=RTOL, atol=1e-300)
+
+
+def test_laplace_2d_parallel_split_agrees(rng):
+    # the parallel top-level split must give the same sums as the serial recursion
+    n = size(6000)
+    X = np.round(rng.normal(size=(n, 2)), 2)
+    w = rng.exponential(size=(n, 1))
+    h = np.array([0.2, 0.3])
+    serial = laplace_sums_2d(X, w, np.arange(n), n, h, 1)
+    par = laplace_sums_2d(X, w, np.arange(n), n, h, 2)
+    assert_allclose(par, serial, rtol=1e-12)
+    if n >= 2000:
+        idx = rng.choice(n, 200, replace=False)
+        assert_allclose(par[idx], oracles.expo_kernel(X, w, X[idx], h, L.LAPLACE), rtol=RTOL)
