@@ -27,15 +27,19 @@ def _fftconvolve_same(counts, kern, axis_lens):
     return full[sl]
 
 
-def fft_density_1d(x, p, kernel, sd, lo, hi, n):
-    """Density on ``linspace(lo, hi, n)`` from data x with normalised weights p."""
+def fft_density_1d(x, p, kernel, sd, lo, hi, n, assume_inside=False):
+    """Density on ``linspace(lo, hi, n)`` from data x with normalised weights p.
+
+    Points outside [lo, hi] are dropped unless the caller knows there are none.
+    """
     from .._kernels.binning import linear_binning_1d
 
     delta = (hi - lo) / (n - 1)
     b = sd * KERNELS[kernel].scale_per_sd
-    keep = (x >= lo) & (x <= hi)
-    if not keep.all():
-        x, p = x[keep], p[keep]
+    if not assume_inside:
+        keep = (x >= lo) & (x <= hi)
+        if not keep.all():
+            x, p = x[keep], p[keep]
     counts = linear_binning_1d(x, p, lo, delta, n)
     kern, L = _kernel_on_offsets(kernel, b, delta, n)
     dens = _fftconvolve_same(counts, kern, [(L, n)])

@@ -78,22 +78,23 @@ class KernelDensity(BaseEstimator):
         check_option(self.method, "method", list(_METHODS))
         if not hasattr(X, "iloc") and not hasattr(X, "tocsr"):  # numpy-like, not pandas or sparse
             X = np.asarray(X)
-            if X.ndim == 1:  # one-dimensional data: n points
-                X = as_points(X, "X")
-        # no copy: the sample is never written to, and as_points already copied 1-D input
+            if X.ndim == 1:  # one-dimensional data: n points (checked by validate_data below)
+                X = X[:, None]
+        # no copy: the fitted sample is only read, never written to
         X = validate_data(self, X, reset=True, dtype="numeric", ensure_2d=True,
                           ensure_all_finite=True, copy=False)
         X = np.asarray(X, dtype=float)
         n, d = X.shape
         if n < 2:
             raise ValueError(f"KernelDensity needs at least 2 samples; got {n} sample.")
-        p = normalised_weights(sample_weight, n)
+        p = np.full(n, 1.0 / n) if sample_weight is None else normalised_weights(sample_weight, n)
         if self.method == "fft" and d > 2:
             raise ValueError(f"method='fft' supports 1 or 2 dimensions; X has {d}. Use 'exact'.")
         self.bounds_ = self._check_bounds(X)
         self.bandwidth_ = self._choose_bandwidth(X, p)
         self.X_ = X
         self.weights_ = p
+        self._range = (X.min(axis=0), X.max(axis=0))
         self._aug = self._reflect(X, p)
         return self
 
@@ -191,8 +192,8 @@ class KernelDensity(BaseEstimator):
     def _grid_limits(self, pad_sd=3.0):
         spec = KERNELS[self.kernel]
         pad = self.bandwidth_ * (spec.scale_per_sd * spec.support if spec.support <= 1 else pad_sd)
-        lo = np.maximum(self.X_.min(axis=0) - pad, self.bounds_[:, 0])
-        hi = np.minimum(self.X_.max(axis=0) + pad, self.bounds_[:, 1])
+        lo = np.maximum(self._range[0] - pad, self.bounds_[:, 0])
+        hi = np.minimum(self._range[1] + pad, self.bounds_[:, 1])
         return lo, hi
 
     def _fft_grid(self, n):
@@ -202,7 +203,10 @@ class KernelDensity(BaseEstimator):
         lo, hi = self._grid_limits()
         d = self.n_features_in_
         if d == 1:
-            dens = fft_density_1d(Xa[:, 0], pa, self.kernel, self.bandwidth_[0], lo[0], hi[0], n)
+            # reflected copies can fall outside the grid; the sample itself never does
+            inside = Xa.shape[0] == self.X_.shape[0]
+            dens = fft_density_1d(Xa[:, 0], pa, self.kernel, self.bandwidth_[0], lo[0], hi[0], n,
+                                  assume_inside=inside)
             return [np.linspace(lo[0], hi[0], n)], dens
         dens = fft_density_2d(Xa, pa, self.kernel, self.bandwidth_, lo, hi, [n, n])
         return [np.linspace(lo[k], hi[k], n) for k in range(2)], dens
