@@ -14,6 +14,8 @@ __all__ = ["DEMOS", "run_demo"]
 # family -> (module, function); each family adds its own line
 DEMOS = {
     "continuous": ("distreg.continuous._demo", "demo_continuous"),
+    "rdd": ("distreg.rdd._demo", "demo_rdd"),
+    "discrete": ("distreg.discrete._demo", "demo_discrete"),
     "survival": ("distreg.survival._demo", "demo_survival"),
     "nonparametric": ("distreg.nonparametric._demo", "demo_nonparametric"),
 }

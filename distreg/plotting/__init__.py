@@ -5,6 +5,8 @@ Axes. matplotlib is imported only when a plot is drawn, never by ``import distre
 """
 
 from .core import plot_distribution, plot_intervals, plot_pit_histogram, plot_quantile_calibration
+from .rdd import plot_r3d_boundary, plot_r3d_effects
+from .discrete import plot_rootogram, rootogram_table
 from .nonparametric import plot_density, plot_ecdf
 
 __all__ = [
@@ -14,4 +16,8 @@ __all__ = [
     "plot_intervals",
     "plot_pit_histogram",
     "plot_quantile_calibration",
+    "plot_r3d_boundary",
+    "plot_r3d_effects",
+    "plot_rootogram",
+    "rootogram_table",
 ]
