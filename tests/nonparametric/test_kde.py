@@ -137,3 +137,13 @@ def test_bad_input(x):
         KernelDensity().fit(np.ones(5))
     with pytest.raises(ValueError, match="features"):
         KernelDensity().fit(x).evaluate(np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("kernel", ["laplacian", "matern32", "gaussian"])
+@pytest.mark.parametrize("bounds", [None, [(-5.0, None), (None, 5.0)]])
+def test_evaluate_at_sample_points(kernel, bounds):
+    X = np.random.default_rng(7).normal(size=(700, 2))
+    kde = KernelDensity(kernel=kernel, bandwidth=[0.3, 0.5], bounds=bounds).fit(X)
+    assert_allclose(kde.evaluate(), kde.evaluate(X), rtol=1e-10)
+    par = KernelDensity(kernel=kernel, bandwidth=[0.3, 0.5], bounds=bounds, n_jobs=2).fit(X)
+    assert_allclose(par.evaluate(), kde.evaluate(X), rtol=1e-10)
