@@ -158,7 +158,8 @@ class KernelDensity(BaseEstimator):
                     R[:, k] = 2 * edge - R[:, k]
                     parts_X.append(R)
                     parts_p.append(pa)
-            Xa, pa = np.vstack(parts_X), np.concatenate(parts_p)
+            if len(parts_X) > 1:
+                Xa, pa = np.vstack(parts_X), np.concatenate(parts_p)
         return Xa, pa
 
     # ------------------------------------------------------------------ evaluation
