@@ -24,6 +24,10 @@ _LAZY = {
     "R3D": "distreg.rdd",
     "FlexibleSurvivalRegressor": "distreg.survival",
     "KaplanMeier": "distreg.survival",
+    "ECDF": "distreg.nonparametric",
+    "ECOD": "distreg.nonparametric",
+    "KernelDensity": "distreg.nonparametric",
+    "KernelRegression": "distreg.nonparametric",
 }
 
 _SUBMODULES = (

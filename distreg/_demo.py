@@ -18,6 +18,7 @@ DEMOS = {
     "rdd": ("distreg.rdd._demo", "demo_rdd"),
     "discrete": ("distreg.discrete._demo", "demo_discrete"),
     "survival": ("distreg.survival._demo", "demo_survival"),
+    "nonparametric": ("distreg.nonparametric._demo", "demo_nonparametric"),
 }
 
 

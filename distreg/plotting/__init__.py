@@ -8,10 +8,13 @@ from .conformal import plot_coverage_width, plot_intervals_by_x
 from .core import plot_distribution, plot_intervals, plot_pit_histogram, plot_quantile_calibration
 from .rdd import plot_r3d_boundary, plot_r3d_effects
 from .discrete import plot_rootogram, rootogram_table
+from .nonparametric import plot_density, plot_ecdf
 
 __all__ = [
     "plot_coverage_width",
+    "plot_density",
     "plot_distribution",
+    "plot_ecdf",
     "plot_intervals",
     "plot_intervals_by_x",
     "plot_pit_histogram",

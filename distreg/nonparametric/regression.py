@@ -1,0 +1,177 @@
+"""Nadaraya-Watson kernel regression with exact fast sums and exact leave-one-out CV."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._validation import check_option, check_sample_weight
+from ..exceptions import NumericalWarning
+from . import bandwidth as _bw
+from ._common import KERNELS, direct_code, expo_coefs, numba_threads
+
+__all__ = ["KernelRegression"]
+
+_KERNELS = ("laplacian", "matern32", "gaussian")
+
+
+class KernelRegression(RegressorMixin, BaseEstimator):
+    """Nadaraya-Watson regression ``m(x) = sum_j w_j K(x - x_j) y_j / sum_j w_j K(x - x_j)``.
+
+    With the Laplacian and Matérn-3/2 kernels both sums are computed exactly in
+    O(n log^(d-1) n) (Langrené & Warin 2021), and so are the leave-one-out fits that
+    ``bandwidth="cv"`` minimises; the Gaussian kernel uses direct O(n k) sums.
+
+    Parameters
+    ----------
+    kernel : {"laplacian", "matern32", "gaussian"}, default "laplacian"
+    bandwidth : "cv", "scott", "silverman", float or array-like of shape (d,), default "cv"
+        Kernel standard deviation per dimension. "cv" minimises the exact leave-one-out
+        squared error ``sum_i w_i (y_i - m_{-i}(x_i))^2`` (starting from Scott's rule, factors
+        1/1000 to 10, then per dimension).
+    n_jobs : int or None
+        Threads for the parallel kernels (None: 1, -1: all cores).
+
+    Attributes
+    ----------
+    bandwidth_ : ndarray of shape (d,)
+    cv_score_ : float
+        Weighted mean leave-one-out squared error at ``bandwidth_``.
+    n_features_in_, feature_names_in_
+
+    Notes
+    -----
+    Where every kernel weight underflows (a point thousands of bandwidths from all data) the
+    ratio is undefined; the prediction is then the mean response of the nearest training points
+    in scaled L1 distance (the limit of the Laplacian estimate), with a ``NumericalWarning``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(-2, 2, size=(300, 1)); y = np.sin(2 * X[:, 0]) + 0.1 * rng.normal(size=300)
+    >>> m = KernelRegression().fit(X, y)
+    >>> m.predict([[0.0], [0.75]]).round(2)
+    array([0.02, 0.96])
+    """
+
+    def __init__(self, kernel="laplacian", bandwidth="cv", n_jobs=None):
+        self.kernel = kernel
+        self.bandwidth = bandwidth
+        self.n_jobs = n_jobs
+
+    def fit(self, X, y, sample_weight=None):
+        """Store the data and choose the bandwidth."""
+        check_option(self.kernel, "kernel", list(_KERNELS))
+        X, y = validate_data(self, X, y, dtype="numeric", y_numeric=True, ensure_all_finite=True,
+                             copy=True)
+        X = np.asarray(X, dtype=float)
+        y = np.asarray(y, dtype=float)
+        if y.ndim != 1:
+            raise ValueError(f"y must be one-dimensional; got shape {y.shape}.")
+        n, d = X.shape
+        if n < 2:
+            raise ValueError(f"KernelRegression needs at least 2 samples; got {n} sample.")
+        w = check_sample_weight(sample_weight, n)
+        self.X_, self.y_, self.weights_ = X, y, w
+        bw = self.bandwidth
+        if isinstance(bw, str):
+            check_option(bw, "bandwidth", ["cv", "scott", "silverman"])
+            spread = X.std(axis=0)
+            base = np.where(spread > 0, spread, 1.0) * n ** (-1.0 / (d + 4))
+            if bw == "silverman":
+                base = base * (4.0 / (d + 2)) ** (1.0 / (d + 4))
+            h = self._cross_validate(base) if bw == "cv" else base
+        elif isinstance(bw, numbers.Real) and not isinstance(bw, bool):
+            h = np.full(d, float(bw))
+        else:
+            h = np.asarray(bw, dtype=float).reshape(-1)
+            if h.size != d:
+                raise ValueError(f"bandwidth has {h.size} values but X has {d} columns.")
+        if not np.all(np.isfinite(h) & (h > 0)):
+            raise ValueError(f"bandwidth must be finite and positive; got {np.asarray(h).tolist()}.")
+        self.bandwidth_ = h
+        self.cv_score_ = self._loo_error(np.log(h))
+        return self
+
+    def _scaled(self, h):
+        return h * KERNELS[self.kernel].scale_per_sd
+
+    def _loo_predictions(self, h):
+        X, y, w = self.X_, self.y_, self.weights_
+        b = self._scaled(h)
+        with numba_threads(self.n_jobs):
+            if self.kernel == "gaussian":
+                from .._kernels.direct import direct_kernel_sums
+
+                W = np.column_stack([w, w * y])
+                S = direct_kernel_sums(X, W, X, b, direct_code("gaussian"))
+                den, num = S[:, 0] - w, S[:, 1] - w * y
+            else:
+                from .._kernels.laplace import nadaraya_watson_loo_sums
+
+                den, num = nadaraya_watson_loo_sums(X, y[:, None], w, b, expo_coefs(self.kernel))
+                num = num[:, 0]
+        ok = den > 1e-300 * np.max(w)
+        pred = np.full(y.shape, np.dot(w, y) / w.sum())
+        pred[ok] = num[ok] / den[ok]
+        return pred
+
+    def _loo_error(self, log_h):
+        pred = self._loo_predictions(np.exp(log_h))
+        return float(np.dot(self.weights_, (self.y_ - pred) ** 2) / self.weights_.sum())
+
+    def _cross_validate(self, base):
+        from scipy.optimize import minimize, minimize_scalar
+
+        s0 = np.log(base)
+        lo, hi = np.log(1e-3), np.log(10.0)
+        res = minimize_scalar(lambda v: self._loo_error(s0 + v), bounds=(lo, hi), method="bounded",
+                              options={"xatol": 1e-3})
+        best = s0 + res.x
+        if self.X_.shape[1] > 1:
+            def boxed(v):
+                u = v - s0
+                return self._loo_error(v) if np.all((u >= lo) & (u <= hi)) else np.inf
+
+            best = minimize(boxed, best, method="Nelder-Mead",
+                            options={"xatol": 1e-3, "fatol": 1e-12, "maxiter": 100 * self.X_.shape[1]}).x
+        return np.exp(best)
+
+    def predict(self, X):
+        """Fitted regression function at the rows of X, shape (k,)."""
+        check_is_fitted(self)
+        Q = np.asarray(validate_data(self, X, reset=False, dtype="numeric", ensure_all_finite=True,
+                                     copy=True), dtype=float)
+        b = self._scaled(self.bandwidth_)
+        w, y = self.weights_, self.y_
+        with numba_threads(self.n_jobs):
+            if self.kernel == "gaussian":
+                from .._kernels.direct import direct_kernel_sums
+
+                S = direct_kernel_sums(self.X_, np.column_stack([w, w * y]), Q, b, direct_code("gaussian"))
+                den, num = S[:, 0], S[:, 1]
+            else:
+                from .._kernels.laplace import nadaraya_watson_sums
+
+                den, num = nadaraya_watson_sums(self.X_, y[:, None], w, Q, b, expo_coefs(self.kernel))
+                num = num[:, 0]
+        ok = den > 1e-300 * np.max(w)
+        pred = np.empty(Q.shape[0])
+        pred[ok] = num[ok] / den[ok]
+        if (~ok).any():
+            warnings.warn(
+                f"{int((~ok).sum())} prediction point(s) lie so far from the training data that all "
+                "kernel weights underflow; using the nearest training points (scaled L1 distance).",
+                NumericalWarning,
+                stacklevel=2,
+            )
+            for i in np.flatnonzero(~ok):
+                dist = np.sum(np.abs(self.X_ - Q[i]) / b, axis=1)
+                near = dist == dist.min()
+                pred[i] = np.dot(w[near], y[near]) / w[near].sum()
+        return pred
