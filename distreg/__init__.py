@@ -16,6 +16,10 @@ _LAZY = {
     "NormalRegressor": "distreg.continuous",
     "FlexibleSurvivalRegressor": "distreg.survival",
     "KaplanMeier": "distreg.survival",
+    "KNeighborsQuantileRegressor": "distreg.quantile",
+    "LinearQuantileRegressor": "distreg.quantile",
+    "MultiQuantileRegressor": "distreg.quantile",
+    "QuantileAggregator": "distreg.quantile",
 }
 
 _SUBMODULES = (
