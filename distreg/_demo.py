@@ -15,6 +15,7 @@ __all__ = ["DEMOS", "run_demo"]
 DEMOS = {
     "continuous": ("distreg.continuous._demo", "demo_continuous"),
     "survival": ("distreg.survival._demo", "demo_survival"),
+    "quantile": ("distreg.quantile._demo", "demo_quantile"),
 }
 
 

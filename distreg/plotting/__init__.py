@@ -5,8 +5,11 @@ Axes. matplotlib is imported only when a plot is drawn, never by ``import distre
 """
 
 from .core import plot_distribution, plot_intervals, plot_pit_histogram, plot_quantile_calibration
+from .quantile import plot_aggregation_weights, plot_quantile_fan
 
 __all__ = [
+    "plot_aggregation_weights",
+    "plot_quantile_fan",
     "plot_distribution",
     "plot_intervals",
     "plot_pit_histogram",

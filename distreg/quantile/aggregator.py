@@ -87,6 +87,19 @@ class QuantileAggregator(DistributionalRegressor):
         Folds for the out-of-fold base predictions. An int gives shuffled ``KFold``.
     noncrossing : {"sort", "pav"} or None, default "sort"
         Monotone post-processing of the aggregated quantiles.
+    calibration : {None, "cqr", "cv+"}, default None
+        Conformal calibration of the central intervals returned by ``predict_interval``
+        (Fakoor et al. 2023, §5), through :mod:`distreg.conformal`. ``"cqr"``: conformalized
+        quantile regression (Romano, Patterson & Candès 2019, symmetric score) on a random
+        held-out ``calibration_size`` fraction; the aggregator itself is fitted on the rest.
+        ``"cv+"``: CQR scores computed out of fold with the ``cv`` folds, each fold's scores
+        coming from an aggregator refitted without that fold, combined by the CV+ rule of
+        Barber, Candès, Ramdas & Tibshirani (2021) (coverage at least 1 - 2α, typically 1 - α).
+    confidence_level : float or list of float, optional
+        Interval level(s) to calibrate; default 0.9 when ``calibration`` is set. Both ends
+        (1 ± c)/2 must be among ``quantiles``.
+    calibration_size : float, default 0.25
+        Fraction of rows held out for ``calibration="cqr"``.
     crossing_penalty : float, default 0.0
         Weight λ of the crossing penalty in the training loss.
     smoothing : float, default 0.01
@@ -129,13 +142,17 @@ class QuantileAggregator(DistributionalRegressor):
     """
 
     def __init__(self, estimators, quantiles=DEFAULT_LEVELS, weights="global-medium", cv=5,
-                 noncrossing="sort", crossing_penalty=0.0, smoothing=0.01, hidden_units=16, l2=1e-3, max_iter=500,
+                 noncrossing="sort", calibration=None, confidence_level=None,
+                 calibration_size=0.25, crossing_penalty=0.0, smoothing=0.01, hidden_units=16, l2=1e-3, max_iter=500,
                  point="median", random_state=None):
         self.estimators = estimators
         self.quantiles = quantiles
         self.weights = weights
         self.cv = cv
         self.noncrossing = noncrossing
+        self.calibration = calibration
+        self.confidence_level = confidence_level
+        self.calibration_size = calibration_size
         self.crossing_penalty = crossing_penalty
         self.smoothing = smoothing
         self.hidden_units = hidden_units
@@ -150,6 +167,15 @@ class QuantileAggregator(DistributionalRegressor):
         check_option(self.weights, "weights", SCHEMES)
         if self.noncrossing is not None:
             check_option(self.noncrossing, "noncrossing", NONCROSSING_METHODS)
+        if self.calibration is not None:
+            check_option(self.calibration, "calibration", ["cqr", "cv+"])
+            cls = np.atleast_1d(self._calibration_levels())
+            for c in cls:
+                match_levels([(1 - c) / 2, (1 + c) / 2], levels,
+                             f"QuantileAggregator (calibration at confidence_level={c:g})")
+            size = check_positive_scalar(self.calibration_size, "calibration_size")
+            if not size < 1:
+                raise ValueError(f"calibration_size must lie in (0, 1); got {size}.")
         check_positive_scalar(self.crossing_penalty, "crossing_penalty", allow_zero=True)
         check_positive_scalar(self.smoothing, "smoothing")
         check_int(self.hidden_units, "hidden_units", minimum=0)
@@ -166,6 +192,9 @@ class QuantileAggregator(DistributionalRegressor):
                     raise ValueError(f"base model {name!r}: {exc}") from None
                 match_levels(levels, own, f"base model {name!r} ({type(est).__name__})")
         return levels, named
+
+    def _calibration_levels(self):
+        return check_confidence_level(0.9 if self.confidence_level is None else self.confidence_level)
 
     def _splits(self, n):
         if isinstance(self.cv, numbers.Integral) and not isinstance(self.cv, bool):
@@ -225,6 +254,17 @@ class QuantileAggregator(DistributionalRegressor):
         y = self._validate_y(y, Xv.shape[0])
         w = None if sample_weight is None else self._validate_weights(sample_weight, Xv.shape[0])
         Xin = X if hasattr(X, "iloc") else Xv  # keep DataFrames (column names) for the base models
+        if self.calibration == "cqr":
+            n_all = Xv.shape[0]
+            perm = check_random_state(self.random_state).permutation(n_all)
+            n_cal = int(round(self.calibration_size * n_all))
+            if n_cal < 1 or n_cal >= n_all - 1:
+                raise ValueError(f"calibration_size={self.calibration_size} leaves no room for "
+                                 f"training or calibration with {n_all} rows.")
+            cal, proper = np.sort(perm[:n_cal]), np.sort(perm[n_cal:])
+            X_cal, y_cal = _rows(Xin, cal), y[cal]
+            Xv, Xin, y = Xv[proper], _rows(Xin, proper), y[proper]
+            w = None if w is None else w[proper]
         n = Xv.shape[0]
         splits = self._splits(n)
         M, K = len(named), levels.size
@@ -241,7 +281,79 @@ class QuantileAggregator(DistributionalRegressor):
         self.model_names_ = [name for name, _ in named]
         self._train = (Xv, y, np.ones(n) if w is None else w)
         self._fit_weights(Xv, y, P, levels, self._train[2])
+        self._splits_ = splits
+        if self.calibration == "cqr":
+            self._calib_data = (X_cal, y_cal)
+            self._fit_cqr()
+        elif self.calibration == "cv+":
+            self._fit_cv_plus(Xin, y, w, splits)
         return self
+
+    # ------------------------------------------------------------------ conformal calibration
+    def _fit_cqr(self):
+        from ..conformal import ConformalizedQuantileRegressor
+
+        X_cal, y_cal = self._calib_data
+        # the calibrator reads this aggregator's raw (uncalibrated) quantiles
+        self.calibrator_ = ConformalizedQuantileRegressor(
+            estimator=self, confidence_level=self._calibration_levels(),
+            symmetric=True, prefit=True).conformalize(X_cal, y_cal)
+        self.n_calibration_ = int(y_cal.shape[0])
+
+    def _fit_cv_plus(self, Xin, y, w, splits):
+        # one aggregator per fold, fitted without the fold: its CQR scores on the fold are
+        # out of fold for the whole pipeline (base models and weights)
+        inner = clone(self).set_params(calibration=None)
+        owner = np.empty(y.shape[0], dtype=int)
+        self.fold_estimators_ = []
+        cls = np.atleast_1d(self._calibration_levels())
+        scores = np.empty((cls.size, y.shape[0]))
+        for b, (train, test) in enumerate(splits):
+            wtr = None if w is None else w[train]
+            est = clone(inner).fit(_rows(Xin, train), y[train], sample_weight=wtr)
+            self.fold_estimators_.append(est)
+            owner[test] = b
+            for j, c in enumerate(cls):
+                Q = est.predict_quantiles(_rows(Xin, test), [(1 - c) / 2, (1 + c) / 2])
+                scores[j, test] = np.maximum(Q[:, 0] - y[test], y[test] - Q[:, 1])
+        self.fold_of_row_ = owner
+        self.conformity_scores_ = scores
+        self.n_calibration_ = int(y.shape[0])
+
+    def _cv_plus_interval(self, X, cls):
+        from ..conformal import conformal_rank, n_required
+
+        n = self.conformity_scores_.shape[1]
+        out = np.empty((self._validate_X(X, reset=False).shape[0], 2, cls.size))
+        for j, c in enumerate(cls):
+            k = conformal_rank(n, c)
+            if k > n:
+                raise ValueError(f"CV+ at confidence_level={c:g} needs at least {n_required(c)} "
+                                 f"training rows; got {n}.")
+            ends = [est.predict_quantiles(X, [(1 - c) / 2, (1 + c) / 2])
+                    for est in self.fold_estimators_]
+            lo_i = np.stack([e[:, 0] for e in ends], axis=1)[:, self.fold_of_row_]
+            hi_i = np.stack([e[:, 1] for e in ends], axis=1)[:, self.fold_of_row_]
+            R = self.conformity_scores_[j][None, :]
+            # Barber et al. (2021), eq. (8) with CQR scores: the floor(α(n+1))-th smallest of
+            # lo_{-i}(x) - R_i is the k-th largest, i.e. minus the k-th smallest of its negative
+            upper = np.partition(hi_i + R, k - 1, axis=1)[:, k - 1]
+            lower = -np.partition(-(lo_i - R), k - 1, axis=1)[:, k - 1]
+            out[:, 0, j], out[:, 1, j] = lower, upper
+        return out
+
+    def _calibrated_interval(self, X, cl):
+        cls = np.atleast_1d(cl)
+        fitted = np.atleast_1d(self._calibration_levels())
+        for c in cls:
+            if not np.isclose(fitted, c, atol=1e-12).any():
+                raise ValueError(f"confidence_level={c:g} was not calibrated; the aggregator was "
+                                 f"calibrated at {fitted.tolist()}. Set confidence_level and refit.")
+        if self.calibration == "cqr":
+            out = self.calibrator_.predict_interval(X, confidence_level=cls.tolist())
+        else:
+            out = self._cv_plus_interval(X, cls)
+        return out[:, :, 0] if np.ndim(cl) == 0 else out
 
     _WEIGHT_PARAMS = ("weights", "noncrossing", "crossing_penalty", "smoothing", "hidden_units",
                       "l2", "max_iter", "random_state")
@@ -279,6 +391,12 @@ class QuantileAggregator(DistributionalRegressor):
         self._check_params()
         Xv, y, w = self._train
         self._fit_weights(Xv, y, self.oof_predictions_, self.quantiles_, w)
+        if self.calibration == "cqr":
+            self._fit_cqr()
+        elif self.calibration == "cv+":
+            Xin = Xv if getattr(self, "feature_names_in_", None) is None else pd.DataFrame(
+                Xv, columns=self.feature_names_in_)
+            self._fit_cv_plus(Xin, y, None if np.all(w == 1) else w, self._splits_)
         return self
 
     def _fit_weights(self, Xv, y, P, levels, w):
@@ -380,10 +498,16 @@ class QuantileAggregator(DistributionalRegressor):
         return W
 
     def predict_interval(self, X, confidence_level=0.9):
-        """Central intervals (n, 2), or (n, 2, L) for L levels, from the aggregated quantiles."""
+        """Central intervals (n, 2), or (n, 2, L) for L levels.
+
+        Without ``calibration`` they are read off the aggregated quantile function; with it they
+        are the conformal (CQR or CV+) intervals, available at the calibrated levels only.
+        """
         check_is_fitted(self)
         cl = check_confidence_level(confidence_level)
-        return self.predict_distribution(X).interval(cl)
+        if self.calibration is None:
+            return self.predict_distribution(X).interval(cl)
+        return self._calibrated_interval(X, cl)
 
     # ------------------------------------------------------------------ comparison
     def compare(self, X, y, confidence_levels=(0.5, 0.8, 0.9)):
