@@ -20,6 +20,12 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from distreg import NormalRegressor
+from distreg.quantile import (
+    KNeighborsQuantileRegressor,
+    LinearQuantileRegressor,
+    MultiQuantileRegressor,
+    QuantileAggregator,
+)
 
 
 def _continuous_data(seed=0, n=120):
@@ -33,6 +39,27 @@ def _continuous_data(seed=0, n=120):
 ESTIMATORS = [
     (NormalRegressor(), _continuous_data, {"scale_covariates": [False, True]}),
     (NormalRegressor(scale_covariates=True), _continuous_data, {"point": ["mean", "median"]}),
+]
+
+_QLEVELS = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+
+
+def _gbm_quantile():
+    from sklearn.ensemble import GradientBoostingRegressor
+
+    return GradientBoostingRegressor(loss="quantile", n_estimators=10, max_depth=2, random_state=0)
+
+
+ESTIMATORS += [
+    (LinearQuantileRegressor(quantiles=_QLEVELS), _continuous_data, {"alpha": [0.0, 0.01]}),
+    (KNeighborsQuantileRegressor(n_neighbors=5, quantiles=_QLEVELS), _continuous_data,
+     {"n_neighbors": [5, 10]}),
+    (MultiQuantileRegressor(_gbm_quantile(), quantiles=_QLEVELS), _continuous_data,
+     {"point": ["mean", "median"]}),
+    (QuantileAggregator([LinearQuantileRegressor(quantiles=_QLEVELS),
+                         KNeighborsQuantileRegressor(n_neighbors=5, quantiles=_QLEVELS)],
+                        quantiles=_QLEVELS, cv=3, random_state=0), _continuous_data,
+     {"weights": ["global-coarse", "global-medium"]}),
 ]
 
 # Checks that cannot pass by design, with the reason. Keys are scikit-learn check names.

@@ -111,7 +111,7 @@ class Scheme:
             if self.kind == "medium":
                 W = softmax(p["theta"], axis=0)
                 cache["W"] = W
-                return np.einsum("mk,imk->ik", W, P), cache
+                return (W[None, :, :] * P).sum(axis=1), cache
             W = softmax(p["theta"].reshape(M * K, K), axis=0)
             cache["W"] = W
             return P.reshape(n, M * K) @ W, cache
@@ -126,7 +126,7 @@ class Scheme:
         if self.kind == "medium":
             return (W * P).sum(axis=1), cache
         V = softmax(p["theta"], axis=1)  # (M, ν, k): within-model mixing over input levels
-        S = np.einsum("imv,mvk->imk", P, V)
+        S = np.stack([P[:, m, :] @ V[m] for m in range(M)], axis=1)  # BLAS per model
         cache["V"], cache["S"] = V, S
         return (W * S).sum(axis=1), cache
 
@@ -152,7 +152,7 @@ class Scheme:
             S, V = cache["S"], cache["V"]
             gA = _softmax_grad(W, G[:, None, :] * S, 1).reshape(n, M * K)
             gS = G[:, None, :] * W
-            gV = np.einsum("imv,imk->mvk", P, gS)
+            gV = np.stack([P[:, m, :].T @ gS[:, m, :] for m in range(M)])
             g["theta"] = _softmax_grad(V, gV, 1)
         Z, H = cache["Z"], cache["H"]
         if self.hidden:

@@ -200,7 +200,7 @@ class QuantileAggregator(DistributionalRegressor):
         if isinstance(self.cv, numbers.Integral) and not isinstance(self.cv, bool):
             k = check_int(self.cv, "cv", minimum=2)
             if k > n:
-                raise ValueError(f"cv={k} exceeds the number of rows ({n}); use fewer folds.")
+                raise ValueError(f"cv={k} exceeds the number of rows (n_samples = {n}); use fewer folds.")
             seed = check_random_state(self.random_state).integers(2**31 - 1)
             return list(KFold(k, shuffle=True, random_state=int(seed)).split(np.zeros(n)))
         if not hasattr(self.cv, "split"):

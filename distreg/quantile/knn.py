@@ -60,7 +60,8 @@ class KNeighborsQuantileRegressor(QuantileGridRegressor):
         X = self._validate_X(X, reset=True)
         y = self._validate_y(y, X.shape[0])
         if k > X.shape[0]:
-            raise ValueError(f"n_neighbors={k} exceeds the {X.shape[0]} training rows; lower it.")
+            raise ValueError(f"n_neighbors={k} exceeds the number of training rows "
+                             f"(n_samples = {X.shape[0]}); lower n_neighbors.")
         self.scale_ = X.std(axis=0) if self.standardize else np.ones(X.shape[1])
         self.scale_[self.scale_ == 0] = 1.0
         self.nn_ = NearestNeighbors(n_neighbors=k).fit(X / self.scale_)

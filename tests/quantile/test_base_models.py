@@ -19,6 +19,7 @@ from distreg.quantile import (
 )
 
 LEVELS = np.arange(1, 100) / 100
+SUBSET = slice(2, 99, 6)  # 17 of the 99 levels (statsmodels' IRLS is slow); the benchmark runs all
 
 
 def _check(u, tau):
@@ -44,10 +45,11 @@ def test_linear_qr_matches_statsmodels_quantreg_on_engel(engel, engel_fit):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ref = np.array([sm.QuantReg(y, D).fit(q=t, max_iter=10000, p_tol=1e-10).params
-                        for t in LEVELS])
+                        for t in LEVELS[SUBSET]])
+    ours = ours[SUBSET]
     # statsmodels' IRLS approaches the LP optimum; ours is an exact vertex
     np.testing.assert_allclose(ours, ref, rtol=1e-6, atol=0)
-    for j, tau in enumerate(LEVELS):
+    for j, tau in enumerate(LEVELS[SUBSET]):
         assert _check(y - D @ ours[j], tau) <= _check(y - D @ ref[j], tau) + 1e-9
 
 
