@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "IntegerRegressor": "distreg.discrete",
     "NormalRegressor": "distreg.continuous",
+    "R3D": "distreg.rdd",
     "FlexibleSurvivalRegressor": "distreg.survival",
     "KaplanMeier": "distreg.survival",
     "KNeighborsQuantileRegressor": "distreg.quantile",

@@ -14,6 +14,7 @@ __all__ = ["DEMOS", "run_demo"]
 # family -> (module, function); each family adds its own line
 DEMOS = {
     "continuous": ("distreg.continuous._demo", "demo_continuous"),
+    "rdd": ("distreg.rdd._demo", "demo_rdd"),
     "survival": ("distreg.survival._demo", "demo_survival"),
     "quantile": ("distreg.quantile._demo", "demo_quantile"),
 }

@@ -167,3 +167,40 @@ def test_methods_require_fit(case):
         clone(est).predict_distribution(X)
     with pytest.raises(NotFittedError):
         clone(est).predict_quantiles(X, [0.5])
+
+
+# --------------------------------------------------------------------------------------------
+# Estimators that are not X -> y regressors. R3D (distreg.rdd) fits a running variable and one
+# sample of micro outcomes per unit (fit(x, samples)), so scikit-learn's estimator checks, the
+# predict_* shape checks, Pipeline and GridSearchCV (which all assume fit(X, y) with a 2-D X and
+# a score) do not apply. What does apply is checked here: get_params/clone, NotFittedError,
+# pickling a fitted estimator, and reproducible fits from random_state.
+def _r3d_data(seed=0, n=150):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, n)
+    return x, [rng.normal(x_i + (x_i >= 0), 1.0, 20) for x_i in x]
+
+
+def _non_regressors():
+    from distreg.rdd import R3D
+
+    return [(R3D(quantiles=[0.25, 0.5, 0.75], n_boot=20, random_state=0), _r3d_data),
+            (R3D(quantiles=[0.25, 0.5, 0.75], method="frechet", n_boot=20, random_state=0), _r3d_data)]
+
+
+@pytest.mark.parametrize("idx", [0, 1])
+def test_non_regressor_contract(idx):
+    from distreg.exceptions import NotFittedError
+
+    est, make_data = _non_regressors()[idx]
+    params = est.get_params()
+    assert clone(est).get_params() == params
+    with pytest.raises(NotFittedError):
+        clone(est).predict_distribution([0.0])
+    x, samples = make_data()
+    fitted = clone(est).fit(x, samples)
+    again = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(again.tau_, fitted.tau_)
+    np.testing.assert_array_equal(again.band_, clone(est).fit(x, samples).band_)
+    assert clone(fitted).get_params() == params
+    assert not hasattr(clone(fitted), "tau_")

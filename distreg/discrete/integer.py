@@ -93,7 +93,7 @@ class IntegerRegressor(LikelihoodRegressor):
     >>> df = load_biochemists()
     >>> X, y = df[["fem", "mar", "kid5", "phd", "ment"]], df["art"]
     >>> nb = IntegerRegressor("negbin").fit(X, y)
-    >>> round(nb.loglik_, 4), round(1 / np.exp(nb.coef_["alpha"][0]), 4)  # R: theta = 2.2644
+    >>> round(nb.loglik_, 4), round(float(1 / np.exp(nb.coef_["alpha"][0])), 4)  # R: theta = 2.2644
     (-1560.9583, 2.2644)
     >>> nb.predict_pmf(X.iloc[:2], [0, 1, 2]).round(3)
     array([[0.321, 0.309, 0.194],

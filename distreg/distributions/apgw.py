@@ -100,7 +100,15 @@ class APGW(ContinuousDistribution):
 
     # ------------------------------------------------------------------ core functions
     def _cumhaz(self, y, lam, phi, gamma, kappa):
-        return apgw_cumulative_hazard(np.maximum(y, 0.0), lam, phi, gamma, kappa)
+        # at t = inf the formula meets inf/inf; the limit is λ(κ+1)/|κ| for κ < 0 (the cure
+        # fraction's -log) and inf otherwise
+        top = np.isposinf(y)
+        H = apgw_cumulative_hazard(np.where(top, 1.0, np.maximum(y, 0.0)), lam, phi, gamma, kappa)
+        if not top.any():
+            return H
+        with np.errstate(divide="ignore"):
+            limit = np.where(kappa < 0, lam * (kappa + 1) / np.abs(np.where(kappa < 0, kappa, 1.0)), np.inf)
+        return np.where(top, limit, H)
 
     def _cdf(self, y, lam, phi, gamma, kappa):
         return -np.expm1(-self._cumhaz(y, lam, phi, gamma, kappa))
@@ -109,7 +117,7 @@ class APGW(ContinuousDistribution):
         return np.exp(-self._cumhaz(y, lam, phi, gamma, kappa))
 
     def _logpdf(self, y, lam, phi, gamma, kappa):
-        pos = y > 0
+        pos = (y > 0) & np.isfinite(y)
         ys = np.where(pos, y, 1.0)
         out = apgw_log_hazard(ys, lam, phi, gamma, kappa) - self._cumhaz(ys, lam, phi, gamma, kappa)
         return np.where(pos, out, -np.inf)

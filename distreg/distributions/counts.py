@@ -211,9 +211,16 @@ class GeneralizedPoisson(_CountDistribution):
 
     def _cdf(self, y, mu, xi):
         k = np.floor(y)
+        # past the cap the remaining mass is below double precision: the pmf decays like
+        # exp(-r k) k^(-3/2) with r = xi - 1 - log(xi) (Stirling), and like a Poisson when
+        # xi = 0; capping also keeps the direct summation finite for y = inf
+        with np.errstate(divide="ignore"):
+            r = xi - 1 - np.log(xi)
+        cap = np.ceil(mu + 40 * np.sqrt(mu) / (1 - xi) + 100 + 40 / r)
+        kk = np.minimum(k, cap)
         lo = np.zeros(k.shape)
-        return np.clip(sum_mass(lambda j: self._logpmf(j, mu[..., None], xi[..., None]),
-                                lo, k), 0.0, 1.0)
+        total = sum_mass(lambda j: self._logpmf(j, mu[..., None], xi[..., None]), lo, kk)
+        return np.where(k >= cap, 1.0, np.clip(total, 0.0, 1.0))
 
     def _ppf(self, q, mu, xi):
         return self._ppf_fix_bounds(q, _bisect_ppf(self, q, {"mu": mu, "xi": xi}, integer=True))

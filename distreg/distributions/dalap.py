@@ -55,8 +55,8 @@ def _log_range_mass(a, b, mu, gamma):
     m, f, lg, logD, _, _ = _dalap_core(mu, gamma)
     a_ = np.where(np.isfinite(a), a, 0.0)
     b_ = np.where(np.isfinite(b), b, 0.0)
-    L = b - a + 1
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        L = b - a + 1
         log1m = np.where(np.isfinite(L), np.log1p(-np.exp(np.where(np.isfinite(L), L, 1.0) * lg)), 0.0)
         # case: whole range at or below ⌊μ⌋
         below = _log_F_low(b_, mu, lg, logD) + log1m
@@ -67,7 +67,8 @@ def _log_range_mass(a, b, mu, gamma):
         f_lo = np.where(np.isfinite(a), np.exp(_log_F_low(a_ - 1, mu, lg, logD)), 0.0)
         mid = np.log1p(-(s_hi + f_lo))
     out = np.where(b <= m, below, np.where(a - 1 >= m + 1, above, mid))
-    return np.where(b < a, -np.inf, out)
+    # an empty range, including the degenerate [-inf, -inf] and [inf, inf]
+    return np.where((b < a) | np.isneginf(b) | np.isposinf(a), -np.inf, out)
 
 
 class Dalap(DiscreteDistribution):

@@ -6,6 +6,7 @@ Axes. matplotlib is imported only when a plot is drawn, never by ``import distre
 
 from .core import plot_distribution, plot_intervals, plot_pit_histogram, plot_quantile_calibration
 from .quantile import plot_aggregation_weights, plot_quantile_fan
+from .rdd import plot_r3d_boundary, plot_r3d_effects
 
 __all__ = [
     "plot_aggregation_weights",
@@ -14,4 +15,6 @@ __all__ = [
     "plot_intervals",
     "plot_pit_histogram",
     "plot_quantile_calibration",
+    "plot_r3d_boundary",
+    "plot_r3d_effects",
 ]
