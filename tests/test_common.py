@@ -76,8 +76,38 @@ _DISTRIBUTIONAL_EXPECTED_FAILURES = {
 }
 
 
+_AGGREGATOR_EXPECTED_FAILURES = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "QuantileAggregator passes sample_weight only to base models that accept it (the kNN "
+        "base model does not), so integer weights are not equivalent to repeated rows"
+    ),
+}
+
+
 def _expected_failed_checks(estimator):
-    return dict(_DISTRIBUTIONAL_EXPECTED_FAILURES)
+    out = dict(_DISTRIBUTIONAL_EXPECTED_FAILURES)
+    if isinstance(estimator, QuantileAggregator):
+        out.update(_AGGREGATOR_EXPECTED_FAILURES)
+    return out
+
+
+def _same_params(a, b):
+    """get_params() equality; nested estimators (meta-estimators) are compared by their params."""
+    if a.keys() != b.keys():
+        return False
+    for k in a:
+        x, y = a[k], b[k]
+        if hasattr(x, "get_params") and hasattr(y, "get_params"):
+            if type(x) is not type(y) or not _same_params(x.get_params(), y.get_params()):
+                return False
+        elif isinstance(x, (list, tuple)) and any(hasattr(v, "get_params") for v in x):
+            if len(x) != len(y) or not all(
+                    type(u) is type(v) and _same_params(u.get_params(), v.get_params())
+                    for u, v in zip(x, y)):
+                return False
+        elif x != y:
+            return False
+    return True
 
 
 @parametrize_with_checks(
@@ -107,7 +137,7 @@ def test_clone_pickle_and_predictions_roundtrip(case):
     fitted = clone(est).fit(X, y)
     again = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_allclose(again.predict(X), fitted.predict(X))
-    assert clone(fitted).get_params() == est.get_params()
+    assert _same_params(clone(fitted).get_params(deep=False), est.get_params(deep=False))
 
 
 def test_prediction_shapes_and_monotone_quantiles(case):

@@ -83,8 +83,9 @@ class QuantileAggregator(DistributionalRegressor):
         and ``"local-coarse"``, ``"local-medium"``, ``"local-fine"``, whose weights are a softmax
         of a small network of x (see ``hidden_units``). local-fine uses a factorised form (local
         model weights times global level mixing; see the user guide).
-    cv : int or cross-validation splitter, default 5
-        Folds for the out-of-fold base predictions. An int gives shuffled ``KFold``.
+    cv : int, cross-validation splitter or iterable of (train, test), default 5
+        Folds for the out-of-fold base predictions. An int gives shuffled ``KFold``; the test
+        folds must partition the rows.
     noncrossing : {"sort", "pav"} or None, default "sort"
         Monotone post-processing of the aggregated quantiles.
     calibration : {None, "cqr", "cv+"}, default None
@@ -203,9 +204,13 @@ class QuantileAggregator(DistributionalRegressor):
                 raise ValueError(f"cv={k} exceeds the number of rows (n_samples = {n}); use fewer folds.")
             seed = check_random_state(self.random_state).integers(2**31 - 1)
             return list(KFold(k, shuffle=True, random_state=int(seed)).split(np.zeros(n)))
-        if not hasattr(self.cv, "split"):
-            raise TypeError("cv must be an int >= 2 or a scikit-learn splitter with a split method.")
-        splits = list(self.cv.split(np.zeros(n)))
+        if hasattr(self.cv, "split"):
+            splits = list(self.cv.split(np.zeros(n)))
+        elif hasattr(self.cv, "__iter__") and not isinstance(self.cv, (str, bytes)):
+            splits = [(np.asarray(tr), np.asarray(te)) for tr, te in self.cv]
+        else:
+            raise TypeError("cv must be an int >= 2, a scikit-learn splitter with a split method, "
+                            "or an iterable of (train, test) index arrays.")
         counts = np.zeros(n, dtype=int)
         for _, test in splits:
             counts[test] += 1
