@@ -11,6 +11,8 @@ from . import __version__
 # model name for `fit` -> (module, class, {cli option: from_formula keyword})
 FIT_MODELS = {
     "normal": ("distreg.continuous", "NormalRegressor", {"scale_formula": "scale_formula"}),
+    "integer": ("distreg.discrete", "IntegerRegressor",
+                {"distribution": "distribution", "zero_formula": "zero_formula"}),
 }
 
 
@@ -29,6 +31,8 @@ def _parser():
     fit.add_argument("csv", help="path of the CSV file")
     fit.add_argument("--formula", required=True, help="formula, e.g. 'y ~ x1 + C(g)'")
     fit.add_argument("--scale-formula", help="formula of the scale parameter, e.g. '~ x1'")
+    fit.add_argument("--distribution", help="integer model: poisson, negbin, dalap, hurdle_poisson, ...")
+    fit.add_argument("--zero-formula", help="integer model: formula of the zero part, e.g. '~ x1'")
     return p
 
 

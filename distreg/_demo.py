@@ -15,6 +15,7 @@ __all__ = ["DEMOS", "run_demo"]
 DEMOS = {
     "continuous": ("distreg.continuous._demo", "demo_continuous"),
     "rdd": ("distreg.rdd._demo", "demo_rdd"),
+    "discrete": ("distreg.discrete._demo", "demo_discrete"),
     "survival": ("distreg.survival._demo", "demo_survival"),
     "quantile": ("distreg.quantile._demo", "demo_quantile"),
 }

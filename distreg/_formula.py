@@ -118,7 +118,12 @@ def response_from_formula(formula: str, data, name: str = "formula") -> tuple[np
     if not lhs:
         raise ValueError(f"{name} must have a response on the left, like 'y ~ x'; got {formula!r}.")
     if lhs in data.columns:
-        return np.asarray(data[lhs], dtype=float).copy(), lhs
+        try:
+            return np.asarray(data[lhs], dtype=float).copy(), lhs
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"the response {lhs!r} of {formula!r} must be numeric; got dtype {data[lhs].dtype}."
+            ) from None
     y = _materialise(lambda: model_matrix(lhs + " ~ 1", data, na_action="raise").lhs, formula)
     if y.ndim == 2 and y.shape[1] != 1:
         raise ValueError(f"the response of {formula!r} must be a single numeric column.")

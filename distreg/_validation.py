@@ -55,6 +55,9 @@ def as_float_array(x, name: str, *, allow_nan: bool = False, ndim: int | tuple |
     """
     if _is_pandas(x):
         x = x.to_numpy()
+    if isinstance(x, (str, bytes)) or np.asarray(x).dtype.kind in "USV":
+        # numpy would parse "0.5" as a number; text is a caller error, not data
+        raise TypeError(f"{name} must be numeric; got text ({type(x).__name__}). Pass numbers.")
     try:
         arr = np.array(x, dtype=float, copy=True)
     except (TypeError, ValueError) as exc:

@@ -32,21 +32,21 @@ def _lgamma_ratio(y, r):
 
 
 @njit(cache=True, error_model="numpy")
-def poisson_loglik(y, mu, ll, g, h):
-    """Poisson: ℓ = y log μ - μ - log y!."""
+def poisson_loglik(y, lgy1, mu, ll, g, h):
+    """Poisson: ℓ = y log μ - μ - log y! (``lgy1`` = log y!, precomputed once per fit)."""
     for i in range(y.shape[0]):
         m = mu[i]
-        ll[i] = y[i] * math.log(m) - m - math.lgamma(y[i] + 1.0)
+        ll[i] = (y[i] * math.log(m) if y[i] > 0 else 0.0) - m - lgy1[i]
         g[i, 0] = y[i] / m - 1.0
         h[i, 0, 0] = -y[i] / (m * m)
 
 
 @njit(cache=True, error_model="numpy")
-def _negbin_one(y, m, a):
-    """NB2 log mass, gradient and Hessian in (μ, α) for one observation."""
+def _negbin_one(y, m, a, lgy1):
+    """NB2 log mass, gradient and Hessian in (μ, α) for one observation (lgy1 = log y!)."""
     r = 1.0 / a
     l1p = math.log1p(m / r)
-    ll = _lgamma_ratio(y, r) - math.lgamma(y + 1.0) - r * l1p + (y * math.log(m / (r + m)) if y > 0 else 0.0)
+    ll = _lgamma_ratio(y, r) - lgy1 - r * l1p + (y * math.log(m / (r + m)) if y > 0 else 0.0)
     g_mu = y / m - (y + r) / (m + r)
     G = digamma_diff(y, r) - l1p + (m - y) / (r + m)  # dℓ/dr
     Gp = trigamma_diff(y, r) + 1.0 / r - 1.0 / (r + m) - (m - y) / ((r + m) * (r + m))
@@ -58,10 +58,10 @@ def _negbin_one(y, m, a):
 
 
 @njit(cache=True, error_model="numpy")
-def negbin_loglik(y, mu, alpha, ll, g, h):
+def negbin_loglik(y, lgy1, mu, alpha, ll, g, h):
     """NB2 with var = μ + α μ² (r = 1/α)."""
     for i in range(y.shape[0]):
-        l, gm, ga, hmm, hma, haa = _negbin_one(y[i], mu[i], alpha[i])
+        l, gm, ga, hmm, hma, haa = _negbin_one(y[i], mu[i], alpha[i], lgy1[i])
         ll[i] = l
         g[i, 0] = gm
         g[i, 1] = ga
@@ -127,7 +127,7 @@ def zinb_loglik(y, mu, alpha, pi, ll, g):
             g[i, 1] = share * da
             g[i, 2] = (1.0 - b0) / P0
         else:
-            l, gm, ga, _, _, _ = _negbin_one(y[i], m, a)
+            l, gm, ga, _, _, _ = _negbin_one(y[i], m, a, math.lgamma(y[i] + 1.0))
             ll[i] = math.log1p(-p) + l
             g[i, 0] = gm
             g[i, 1] = ga
@@ -161,7 +161,7 @@ def hurdle_negbin_loglik(y, mu, alpha, pi, ll, g):
             g[i, 1] = 0.0
             g[i, 2] = 1.0 / p
         else:
-            l, gm, ga, _, _, _ = _negbin_one(y[i], m, a)
+            l, gm, ga, _, _, _ = _negbin_one(y[i], m, a, math.lgamma(y[i] + 1.0))
             lb0, dm, da = _nb_log_b0(m, a)
             b0 = math.exp(lb0)
             ll[i] = math.log1p(-p) + l - math.log(-math.expm1(lb0))
@@ -285,6 +285,28 @@ def dalap_loglik(y, mu, gamma, lower, upper, ll, g):
         ll[i] = l
         g[i, 0] = g_mu
         g[i, 1] = g_g
+
+
+@njit(cache=True, error_model="numpy")
+def dalap_hessian(y, mu, gamma, h):
+    """Second derivatives of the unbounded Dalap log mass in (μ, γ), away from the kinks
+    at integer μ and at y = μ (where the one-sided values are used)."""
+    for i in range(y.shape[0]):
+        gm = gamma[i]
+        m, f, lg, logD, dD_mu, dD_g = _dalap_core(mu[i], gm)
+        ga = math.exp(f * lg - logD)
+        gb = math.exp((1.0 - f) * lg - logD)
+        diff = ga - gb
+        d = y[i] - mu[i]
+        sgn = 1.0 if d > 0 else (-1.0 if d < 0 else 0.0)
+        dga = ga * (f / gm - dD_g)
+        dgb = gb * ((1.0 - f) / gm - dD_g)
+        h[i, 0, 0] = -lg * lg * (1.0 - diff * diff)
+        h_mg = -sgn / gm - (diff / gm + lg * (dga - dgb))
+        h[i, 0, 1] = h_mg
+        h[i, 1, 0] = h_mg
+        d2D = (f * dga + (1.0 - f) * dgb) / gm - (f * ga + (1.0 - f) * gb) / (gm * gm)
+        h[i, 1, 1] = -1.0 / ((1.0 - gm) * (1.0 - gm)) - d2D - abs(d) / (gm * gm)
 
 
 @njit(cache=True, error_model="numpy")

@@ -33,6 +33,9 @@ FAMILIES = {
 }
 
 
+REAL_LOCATION = ("dnormal", "dlaplace", "dalap", "danorm")
+
+
 def family_info(name, n_bits=None):
     """(parameters, roles, non-negative) of a family; Bitwise has one logit per bit."""
     params, roles, nonneg = FAMILIES[name]
@@ -40,6 +43,13 @@ def family_info(name, n_bits=None):
         params = tuple((f"bit{j}", "identity") for j in range(n_bits))
         roles = ("location",) * n_bits
     return params, roles, nonneg
+
+
+def _log_factorial(data):
+    """log y! of the response, computed once and kept in the data dict."""
+    if "log_factorial" not in data:
+        data["log_factorial"] = special.gammaln(data["y"] + 1.0)
+    return data["log_factorial"]
 
 
 def _link_derivatives(link, eta):
@@ -59,11 +69,15 @@ def _link_derivatives(link, eta):
 class IntegerSpec(LikelihoodSpec):
     """Likelihood of one integer-output family (see :data:`FAMILIES`)."""
 
-    def __init__(self, family, n_bits=None):
+    def __init__(self, family, n_bits=None, location_link=None):
         self.family = family
         params, self.roles, self.nonneg = family_info(family, n_bits)
+        if location_link is not None and family in REAL_LOCATION:
+            params = ((params[0][0], location_link),) + tuple(params[1:])
         self.parameters = tuple(Parameter(n, link) for n, link in params)
         self.n_bits = n_bits
+        # Dalap's log mass has kinks at μ = y (the |y - μ| term) and at integer μ
+        self.kinked = family == "dalap"
 
     def _kernel(self, theta, data):
         from .._kernels import likelihood_counts as K
@@ -78,10 +92,10 @@ class IntegerSpec(LikelihoodSpec):
         fam = self.family
         if fam == "poisson":
             h = np.empty((n, 1, 1))
-            K.poisson_loglik(y, cols[0], ll, g, h)
+            K.poisson_loglik(y, _log_factorial(data), cols[0], ll, g, h)
         elif fam == "negbin":
             h = np.empty((n, 2, 2))
-            K.negbin_loglik(y, cols[0], cols[1], ll, g, h)
+            K.negbin_loglik(y, _log_factorial(data), cols[0], cols[1], ll, g, h)
         elif fam == "genpoisson":
             K.genpoisson_loglik(y, cols[0], cols[1], ll, g)
         elif fam == "dnormal":
@@ -90,6 +104,9 @@ class IntegerSpec(LikelihoodSpec):
             K.dlaplace_loglik(y, cols[0], cols[1], ll, g)
         elif fam == "dalap":
             K.dalap_loglik(y, cols[0], cols[1], data["lower"], data["upper"], ll, g)
+            if not (np.isfinite(data["lower"]).any() or np.isfinite(data["upper"]).any()):
+                h = np.empty((n, 2, 2))
+                K.dalap_hessian(y, cols[0], cols[1], h)
         elif fam == "danorm":
             K.danorm_loglik(y, cols[0], cols[1], ll, g)
         elif fam == "bitwise":
@@ -110,21 +127,21 @@ class IntegerSpec(LikelihoodSpec):
             raise ValueError(f"unknown family {fam!r}")
         return ll, g, h
 
-    def _terms(self, eta, data):
+    def _terms(self, eta, data, need_hessian=True):
         theta, d1, d2 = [np.empty_like(eta) for _ in range(3)]
         for j, p in enumerate(self.parameters):
             theta[:, j], d1[:, j], d2[:, j] = _link_derivatives(p.link, eta[:, j])
         ll, g, h = self._kernel(theta, data)
         score = g * d1
         hess = None
-        if h is not None:
+        if h is not None and need_hessian:
             hess = h * d1[:, :, None] * d1[:, None, :]
             idx = np.arange(eta.shape[1])
             hess[:, idx, idx] += g * d2
         return ll, score, hess
 
     def loglik(self, eta, data):
-        ll, score, _ = self._terms(eta, data)
+        ll, score, _ = self._terms(eta, data, need_hessian=False)
         return ll, score
 
     def hessian(self, eta, data):
@@ -149,8 +166,7 @@ class IntegerSpec(LikelihoodSpec):
         for p in self.parameters:
             if p.name == "mu" and p.link == "log":
                 pos = y[y > 0]
-                m = mean if fam in ("poisson", "negbin", "genpoisson", "zip", "zinb") else (
-                    float(pos.mean()) if pos.size else 1.0)
+                m = (float(pos.mean()) if pos.size else 1.0) if fam.startswith("hurdle") else mean
                 base = np.log(max(m, 1e-3))
                 if off is not None:
                     base -= float(np.dot(w, off))
@@ -178,7 +194,38 @@ class IntegerSpec(LikelihoodSpec):
                 start.append(float(special.logit(np.clip(frac0, 0.02, 0.98))))
             else:  # pragma: no cover
                 start.append(0.0)
-        return [start]
+        starts = [start]
+        if fam in ("zip", "zinb"):
+            # zero-inflation likelihoods have several local optima; like pscl, also start from a
+            # Poisson GLM for the counts and a logistic GLM of 1{y = 0} for the zero part
+            names = [p.name for p in self.parameters]
+            alt = list(start)
+            alt[names.index("mu")] = _irls(designs[0].matrix, y, weights, "poisson", off)
+            ipi = names.index("pi")
+            alt[ipi] = _irls(designs[ipi].matrix, (y == 0).astype(float), weights, "logistic", None)
+            starts.append(alt)
+        return starts
+
+
+def _irls(D, y, weights, family, offset, n_iter=30):
+    """Coefficients of a Poisson (log link) or logistic GLM by iteratively reweighted least squares."""
+    off = np.zeros(y.shape[0]) if offset is None else offset
+    beta = np.zeros(D.shape[1])
+    for _ in range(n_iter):
+        eta = np.clip(D @ beta + off, -30, 30)
+        if family == "poisson":
+            mu = np.exp(eta)
+            w, z = mu, eta - off + (y - mu) / mu
+        else:
+            p = special.expit(eta)
+            w = np.maximum(p * (1 - p), 1e-10)
+            z = eta - off + (y - p) / w
+        ww = weights * w
+        new = np.linalg.lstsq(D * np.sqrt(ww)[:, None], z * np.sqrt(ww), rcond=None)[0]
+        if np.max(np.abs(new - beta)) < 1e-10:
+            return new
+        beta = new
+    return beta
 
 
 def _least_squares(design, y, weights):
@@ -214,6 +261,7 @@ class MixtureSpec(LikelihoodSpec):
         self.parameters = tuple(params)
         self.roles = tuple(roles)
         self.nonneg = base.nonneg
+        self.kinked = base.kinked
 
     def _weights(self, eta):
         logits = np.column_stack([np.zeros(eta.shape[0]), eta[:, self.K * self.P:]])

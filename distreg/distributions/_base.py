@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .._validation import check_confidence_level, check_random_state
+from .._validation import check_confidence_level, check_int, check_random_state
 
 __all__ = ["Distribution", "ContinuousDistribution", "DiscreteDistribution"]
 
@@ -61,12 +61,23 @@ class Distribution:
         for name in self._param_names:
             if name not in params:
                 raise TypeError(f"{type(self).__name__} needs the parameter {name!r}.")
-            arr = np.asarray(params[name], dtype=float)
+            value = params[name]
+            if isinstance(value, (str, bytes)) or np.asarray(value).dtype.kind in "USV":
+                raise TypeError(f"{type(self).__name__}: parameter {name!r} must be numeric; got text.")
+            try:
+                # a copy: the distribution must not alias (and so never write to) caller arrays
+                arr = np.array(value, dtype=float, copy=True)
+            except (TypeError, ValueError) as exc:
+                raise TypeError(
+                    f"{type(self).__name__}: parameter {name!r} must be numeric; {exc}."
+                ) from None
             if arr.ndim == 0:
                 arr = arr.reshape(1)
             arrays[name] = arr
         lengths = {k: v.shape[0] for k, v in arrays.items()}
         n = max(lengths.values()) if lengths else 0
+        if lengths and n == 0:
+            raise ValueError(f"{type(self).__name__}: parameters are empty; pass at least one row.")
         for name, arr in arrays.items():
             if arr.shape[0] == 1 and n > 1:
                 arrays[name] = np.repeat(arr, n, axis=0)
@@ -124,7 +135,17 @@ class Distribution:
     # ------------------------------------------------------------------ shape rule
     def _broadcast(self, y, name="y"):
         """Apply the (n,) / (n, k) shape rule; return (y, params broadcast against y)."""
-        y = np.asarray(y, dtype=float)
+        if isinstance(y, (str, bytes)) or np.asarray(y).dtype.kind in "USV":
+            raise TypeError(f"{name} must be numeric; got text.")
+        try:
+            y = np.asarray(y, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must be numeric: {exc}.") from None
+        if np.isnan(y).any():
+            raise ValueError(
+                f"{name} contains NaN ({int(np.isnan(y).sum())} entries); remove them first "
+                "(infinite values are allowed)."
+            )
         n = self._n
         if y.ndim == 0:
             y = np.full(n, float(y))
@@ -214,7 +235,7 @@ class Distribution:
     def rvs(self, size=None, random_state=None):
         """Random draws: shape (n,) for ``size=None``, (n, size) for an integer ``size``."""
         rng = check_random_state(random_state)
-        k = 1 if size is None else int(size)
+        k = 1 if size is None else check_int(size, "size", minimum=0)
         draws = self._rvs(rng, k, **self._expand_params(2))
         return draws[:, 0] if size is None else draws
 
@@ -289,11 +310,30 @@ class DiscreteDistribution(Distribution):
 
     discrete = True
 
+    # ±inf are valid evaluation points (cdf 0 or 1); they are answered here so that no
+    # family's _cdf has to handle them
+    def cdf(self, y):
+        """Cumulative distribution function P(Y <= y)."""
+        y, p = self._broadcast(y)
+        return self._at_finite(self._cdf, y, p, 0.0, 1.0)
+
+    def sf(self, y):
+        """Survival function P(Y > y)."""
+        y, p = self._broadcast(y)
+        return self._at_finite(self._sf, y, p, 1.0, 0.0)
+
+    def _at_finite(self, fn, y, p, at_minus_inf, at_plus_inf):
+        infinite = np.isinf(y)
+        if not infinite.any():
+            return fn(y, **p)
+        out = fn(np.where(infinite, 0.0, y), **p)
+        return np.where(np.isposinf(y), at_plus_inf, np.where(np.isneginf(y), at_minus_inf, out))
+
     def logpmf(self, y):
         """Log probability mass; -inf at non-integers and outside the support."""
         y, p = self._broadcast(y)
         out = np.full(y.shape, -np.inf)
-        integral = y == np.floor(y)
+        integral = np.isfinite(y) & (y == np.floor(y))
         if integral.all():
             return self._logpmf(y, **p)
         vals = self._logpmf(np.where(integral, y, 0.0), **p)

@@ -364,7 +364,7 @@ class Danorm(DiscreteDistribution):
 
 @register_example("Dalap")
 def _dalap_example():
-    return Dalap(mu=[0.2, 2.3, -7.8], gamma=[0.5, 0.9, 0.05])
+    return Dalap(mu=[0.2, 2.3, -7.8], gamma=[0.5, 0.6, 0.05])
 
 
 @register_example("DalapBounded")

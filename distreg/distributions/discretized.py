@@ -192,9 +192,9 @@ class DiscretizedLaplace(DiscreteDistribution):
 
 @register_example("DiscretizedNormal")
 def _dnormal_example():
-    return DiscretizedNormal(mu=[0.0, 3.7, -20.2], sigma=[0.3, 2.0, 6.0])
+    return DiscretizedNormal(mu=[0.0, 3.7, -5.2], sigma=[0.3, 2.0, 6.0])
 
 
 @register_example("DiscretizedLaplace")
 def _dlaplace_example():
-    return DiscretizedLaplace(mu=[0.0, 3.7, -20.2], b=[0.3, 2.0, 6.0])
+    return DiscretizedLaplace(mu=[0.0, 3.7, -5.2], b=[0.3, 2.0, 2.0])

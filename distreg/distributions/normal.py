@@ -13,6 +13,11 @@ __all__ = ["Normal", "LogNormal"]
 _LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
 
 
+def _check_finite(name, value, cls):
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"{cls}: {name} must be finite; got {int((~np.isfinite(value)).sum())} infinite entries.")
+
+
 def _check_positive(name, value, cls):
     if np.any(value <= 0):
         raise ValueError(f"{cls}: {name} must be positive; got minimum {np.min(value)}.")
@@ -41,6 +46,8 @@ class Normal(ContinuousDistribution):
     _param_names = ("loc", "scale")
 
     def _check_params(self, loc, scale):
+        _check_finite("loc", loc, "Normal")
+        _check_finite("scale", scale, "Normal")
         _check_positive("scale", scale, "Normal")
 
     def _cdf(self, y, loc, scale):
@@ -102,6 +109,8 @@ class LogNormal(ContinuousDistribution):
     _param_names = ("mu", "sigma")
 
     def _check_params(self, mu, sigma):
+        _check_finite("mu", mu, "LogNormal")
+        _check_finite("sigma", sigma, "LogNormal")
         _check_positive("sigma", sigma, "LogNormal")
 
     def _logy(self, y):

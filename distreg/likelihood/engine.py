@@ -114,10 +114,13 @@ class _Objective:
             h = self.spec.hessian(eta, self.data)
         if h is not None:
             H = np.empty((self.n_coef, self.n_coef))
-            wh = h * self.w[:, None, None]
-            for a, (ma, sa) in enumerate(zip(self.mats, self.slices)):
-                for b, (mb, sb) in enumerate(zip(self.mats, self.slices)):
-                    H[sa, sb] = ma.T @ (wh[:, a, b][:, None] * mb)
+            # a degenerate optimum (e.g. a scale shrinking to zero) gives non-finite entries;
+            # callers treat a non-finite Hessian as singular and warn
+            with np.errstate(over="ignore", invalid="ignore"):
+                wh = h * self.w[:, None, None]
+                for a, (ma, sa) in enumerate(zip(self.mats, self.slices)):
+                    for b, (mb, sb) in enumerate(zip(self.mats, self.slices)):
+                        H[sa, sb] = ma.T @ (wh[:, a, b][:, None] * mb)
             return H
         # central differences of the analytic gradient
         H = np.empty((self.n_coef, self.n_coef))
@@ -261,14 +264,19 @@ def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, wa
     gnorm = float(np.max(np.abs(grad[free])) / obj.wsum) if free.any() else 0.0
     vcov_s = np.full((obj.n_coef, obj.n_coef), np.nan)
     info = -H[np.ix_(free, free)]
-    definite = True
-    if info.size:
+    definite = bool(np.all(np.isfinite(info)))
+    if info.size and definite:
         try:
             chol = linalg.cho_factor(info)
             vcov_s[np.ix_(free, free)] = linalg.cho_solve(chol, np.eye(info.shape[0]))
-        except linalg.LinAlgError:
+        except (linalg.LinAlgError, ValueError):  # singular, or non-finite entries
             definite = False
     converged = bool(np.isfinite(value) and definite and gnorm <= 1e-5)
+    if not converged and getattr(spec, "kinked", False) and np.isfinite(value) and definite:
+        # a log-likelihood with kinks (like a Laplace/LAD likelihood) can peak at a kink, where
+        # the score need not vanish: accept when the quasi-Newton search stopped because no
+        # ascent direction was left (not because it ran out of iterations)
+        converged = best.status != 1 and n_iter < max_iter
     message = "converged" if converged else (
         "the observed information is not positive definite (a flat or boundary optimum)"
         if not definite else f"the gradient did not vanish (max |score|/n = {gnorm:.2e})"
@@ -315,11 +323,13 @@ def _newton_polish(obj, beta, bounds, tol, max_steps=50):
         if not free.any():
             break
         Hf = H[np.ix_(free, free)]
+        if not np.all(np.isfinite(Hf)):
+            break
         try:
             chol = linalg.cho_factor(-Hf)
             direction = np.zeros_like(beta)
             direction[free] = linalg.cho_solve(chol, grad[free])
-        except linalg.LinAlgError:
+        except (linalg.LinAlgError, ValueError):  # singular, or non-finite entries
             break
         t = 1.0
         improved = False

@@ -15,6 +15,7 @@ import pandas as pd
 from .._base import DistributionalRegressor, check_is_fitted
 from .._formula import design_from_formula, response_from_formula
 from .._results import LikelihoodResults
+from .._validation import check_int, check_positive_scalar
 from .engine import Design, maximize_likelihood
 
 __all__ = ["LikelihoodRegressor"]
@@ -61,7 +62,10 @@ class LikelihoodRegressor(DistributionalRegressor):
         return type(self).__name__
 
     def _engine_options(self) -> dict:
-        return {"max_iter": getattr(self, "max_iter", 500), "tol": getattr(self, "tol", 1e-8)}
+        return {
+            "max_iter": check_int(getattr(self, "max_iter", 500), "max_iter", minimum=1),
+            "tol": check_positive_scalar(getattr(self, "tol", 1e-8), "tol"),
+        }
 
     def _bounds(self) -> dict | None:
         return None
@@ -72,6 +76,11 @@ class LikelihoodRegressor(DistributionalRegressor):
         Families use it for exposures (log exposure on a log-mean); default none.
         """
         return {}
+
+    def _maximize(self, spec, designs, data, w):
+        """Run the engine (families with a separable likelihood may split the problem)."""
+        return maximize_likelihood(spec, designs, data, w, bounds=self._bounds(),
+                                   **self._engine_options())
 
     def _formula_keyword(self, pname: str):
         """The ``from_formula`` keyword that holds the formula of parameter ``pname``."""
@@ -146,13 +155,22 @@ class LikelihoodRegressor(DistributionalRegressor):
 
     def _fit_designs(self, designs, data, w):
         spec = self._spec()
+        # fewer observations than distribution parameters cannot identify even an intercept-only
+        # model; more coefficients than observations is left to the engine, which warns that the
+        # information matrix is singular (scikit-learn's checks fit such data)
+        n_free = sum(1 for d in designs if d.n_coef)
+        n_pos = int((w > 0).sum())
+        if n_pos < max(n_free, 1):
+            raise ValueError(
+                f"{self._model_name()} estimates {n_free} distribution parameters but got only "
+                f"n_samples={n_pos} observation(s) with positive weight; pass more data."
+            )
         offsets = self._design_offsets(data)
         for p, d in zip(spec.parameters, designs):
             if p.name in offsets and d.n_coef:
                 base = 0.0 if d.offset is None else d.offset
                 d.offset = base + np.asarray(offsets[p.name], float)
-        fit = maximize_likelihood(spec, designs, data, w, bounds=self._bounds(),
-                                  **self._engine_options())
+        fit = self._maximize(spec, designs, data, w)
         self.coef_ = {p.name: fit.coef[sl].copy() for p, sl in zip(spec.parameters, fit.slices)}
         self.converged_ = fit.converged
         self.loglik_ = fit.loglik
@@ -176,48 +194,49 @@ class LikelihoodRegressor(DistributionalRegressor):
     # keywords of from_formula that describe the response (e.g. time=, event=) rather than the
     # estimator; they are passed to _formula_response
     _formula_response_keywords: tuple = ()
+    _formula_defaults_to_main: bool = False
 
-    def _formula_response(self, formula, data, fit_params=None, **response_keywords):
+    def _formula_response(self, formula, data, **response_keywords):
         """The engine's data dict and the response column names, from a formula and a DataFrame.
 
         The default takes the left-hand side of ``formula`` as y; families whose response is
         several columns (survival times with event indicators, ...) override it.
         """
         y, yname = response_from_formula(formula, data)
-        return self._response(y, len(y), **(fit_params or {})), [yname]
+        return self._response(y, len(y), **response_keywords), [yname]
 
     def _main_formula_parameter(self):
         """The parameter whose design the main ``formula`` gives (default: keyword "formula")."""
-        return next((p for p, kw in self._formula_keywords.items() if kw == "formula"), None)
+        return next((p.name for p in self._spec().parameters
+                     if self._formula_keyword(p.name) == "formula"), None)
 
     @classmethod
-    def from_formula(cls, formula, data, *, sample_weight=None, fit_params=None, **kwargs):
+    def from_formula(cls, formula, data, *, sample_weight=None, **kwargs):
         """Fit from a formula on a DataFrame (formulaic syntax), returning the fitted estimator.
 
         ``formula`` gives the response and the design of the main parameter; the other
         parameters take their own right-hand-side formulas through keywords (for example
-        ``scale_formula="~ x"``); without one, a parameter whose covariates are "all" uses the
-        main formula's right-hand side and any other is intercept-only. ``fit_params`` is a
-        dict of extra ``fit`` arguments (for example an exposure). Remaining keywords are
+        ``scale_formula="~ x"``) and are intercept-only otherwise (families that set
+        ``_formula_defaults_to_main`` give parameters whose covariates are "all" the main
+        right-hand side instead). Keywords listed in
+        ``_formula_response_keywords`` go to the response (for example an exposure). Remaining keywords are
         estimator parameters. Predictions on a new DataFrame rebuild the same columns.
         """
         keywords = {kw for kw in cls._formula_keywords.values() if kw != "formula"}
         given = {kw: kwargs.pop(kw) for kw in list(kwargs) if kw in keywords}
         response_kw = {k: kwargs.pop(k) for k in cls._formula_response_keywords if k in kwargs}
         est = cls(**kwargs)
-        data_dict, response_columns = est._formula_response(
-            formula, data, fit_params=fit_params or {}, **response_kw
-        )
+        data_dict, response_columns = est._formula_response(formula, data, **response_kw)
         n = len(next(iter(data_dict.values())))
         w = est._validate_weights(sample_weight, n)
-        main_param = est._main_formula_parameter()
         fixed = est._fixed_eta()
+        main_name = est._main_formula_parameter()
         designs, fdesigns = [], {}
         for p in est._spec().parameters:
             choice = est._covariates().get(p.name, "intercept")
-            main = p.name == main_param
+            main = p.name == main_name
             f = formula if main else given.get(est._formula_keyword(p.name))
-            if f is None and isinstance(choice, str) and choice == "all":
+            if f is None and est._formula_defaults_to_main and isinstance(choice, str) and choice == "all":
                 f = formula
             if isinstance(choice, str) and choice == "none":
                 if f is not None and not main:

@@ -74,6 +74,9 @@ class LikelihoodSpec:
     """
 
     parameters: tuple[Parameter, ...] = ()
+    #: True when the log-likelihood has kinks (its maximum may sit where the score jumps); the
+    #: engine then judges convergence by the optimiser's stopping reason, not a vanishing score
+    kinked: bool = False
 
     @property
     def names(self) -> list[str]:

@@ -4,7 +4,7 @@ Every score is negatively oriented (lower is better), takes ``sample_weight`` an
 weighted mean over observations (``average=False`` gives one value per observation).
 """
 
-from .calibration import pit
+from .calibration import pit, randomized_quantile_residuals
 from .intervals import coverage, interval_score, mean_interval_width, weighted_interval_score
 from .quantiles import crps_quantiles, pinball_loss
 from .scoring import crps, crps_ensemble, log_score, ranked_probability_score
@@ -19,6 +19,7 @@ __all__ = [
     "mean_interval_width",
     "pinball_loss",
     "pit",
+    "randomized_quantile_residuals",
     "ranked_probability_score",
     "weighted_interval_score",
 ]

@@ -72,7 +72,7 @@ def weighted_interval_score(y_true, y_quantiles, quantiles, *, normalize=True,
     The levels must come in pairs τ, 1 - τ (each pair is the central interval with
     α = 2τ), optionally with the median 0.5. With K intervals and weights w_k = α_k / 2, w_0 = 1/2,
 
-    WIS = (w_0 |y - m| + Σ_k w_k IS_{α_k}) / (K + 1/2)   (without the median: divide by K),
+    ``WIS = (w_0 |y - m| + Σ_k w_k IS_{α_k}) / (K + 1/2)`` (without the median: divide by K),
 
     which equals 2 / (number of levels) times the summed pinball loss. ``normalize=False``
     returns the unnormalised 2·Σ pinball form (the sum without the division).

@@ -51,7 +51,7 @@ def _crps_numerical(dist, y):
 def crps(y_true, distribution, *, sample_weight=None, average=True):
     """Continuous ranked probability score of predictive distributions (lower is better).
 
-    CRPS(F, y) = ∫ (F(x) - 1{x >= y})² dx = E|X - y| - E|X - X'|/2 (Gneiting & Raftery 2007).
+    ``CRPS(F, y) = ∫ (F(x) - 1{x >= y})² dx = E|X - y| - E|X - X'|/2`` (Gneiting & Raftery 2007).
     A closed form is used when the distribution class provides one (a ``_crps(y, **params)``
     method: Normal, LogNormal (Baran & Lerch 2015) and Empirical (energy form) do); integer
     distributions use the exact sum over the integers (see
@@ -95,7 +95,7 @@ def crps(y_true, distribution, *, sample_weight=None, average=True):
 def crps_ensemble(y_true, samples, *, fair=False, sample_weight=None, average=True):
     """CRPS of an ensemble (sample) forecast per observation.
 
-    For m members x_1..x_m: CRPS = (1/m) Σ|x_i - y| - (1/(2m²)) Σ_ij |x_i - x_j|, the CRPS of the
+    For m members x_1..x_m, ``CRPS = (1/m) Σ|x_i - y| - (1/(2m²)) Σ_ij |x_i - x_j|``, the CRPS of the
     empirical distribution of the members (Grimit et al. 2006). ``fair=True`` divides the second
     sum by 2m(m - 1) instead, an unbiased estimate of the CRPS of the distribution the members
     were drawn from (Ferro 2014). Computed in O(m log m) per row by sorting.

@@ -7,6 +7,7 @@ Axes. matplotlib is imported only when a plot is drawn, never by ``import distre
 from .core import plot_distribution, plot_intervals, plot_pit_histogram, plot_quantile_calibration
 from .quantile import plot_aggregation_weights, plot_quantile_fan
 from .rdd import plot_r3d_boundary, plot_r3d_effects
+from .discrete import plot_rootogram, rootogram_table
 
 __all__ = [
     "plot_aggregation_weights",
@@ -17,4 +18,6 @@ __all__ = [
     "plot_quantile_calibration",
     "plot_r3d_boundary",
     "plot_r3d_effects",
+    "plot_rootogram",
+    "rootogram_table",
 ]

@@ -24,7 +24,10 @@ def parse_survival_response(y, n=None, *, entry=None):
     ([5.0, 7.0], [1, 0])
     """
     if y is None:
-        raise ValueError("y is required: pass (time, event) as a two-column array or DataFrame.")
+        raise ValueError(
+            "requires y to be passed, but the target y is None; pass (time, event) as a two-column "
+            "array or DataFrame."
+        )
     names = getattr(getattr(y, "dtype", None), "names", None)
     if names:
         fields = {k.lower(): k for k in names}
@@ -63,6 +66,13 @@ def parse_survival_response(y, n=None, *, entry=None):
     if arr.ndim == 1:
         return survival_data(arr, None, entry=entry, n=n)
     if arr.ndim == 2 and arr.shape[1] == 1:
+        import warnings
+
+        from sklearn.exceptions import DataConversionWarning
+
+        warnings.warn("A column-vector y was passed when a 1d array was expected; treating it as "
+                      "event times (pass two columns (time, event) for censored data).",
+                      DataConversionWarning, stacklevel=4)
         return survival_data(arr[:, 0], None, entry=entry, n=n)
     if arr.ndim == 2 and arr.shape[1] == 2:
         return survival_data(arr[:, 0], arr[:, 1], entry=entry, n=n)

@@ -26,7 +26,7 @@ from .._validation import check_confidence_level, check_option
 from ..distributions.apgw import APGW
 from ..exceptions import ConvergenceWarning
 from ..likelihood import Design, LikelihoodRegressor, LikelihoodSpec, Parameter, maximize_likelihood
-from ..likelihood.survival_terms import censored_loglik
+from ..likelihood.survival_terms import censored_hessian, censored_loglik
 from ._response import parse_survival_response
 
 __all__ = ["APGWSpec", "FlexibleSurvivalRegressor", "DISTRIBUTIONS"]
@@ -69,8 +69,31 @@ class APGWSpec(LikelihoodSpec):
                    logh, dlogh, H, dH)
         return logh, dlogh, H, dH
 
+    @staticmethod
+    def _terms2(t, eta):
+        from .._kernels.likelihood_survival import apgw_terms2
+
+        m = t.shape[0]
+        out = [np.empty(m), np.empty((m, 4)), np.empty((m, 4, 4)), np.empty(m), np.empty((m, 4)),
+               np.empty((m, 4, 4))]
+        apgw_terms2(np.ascontiguousarray(t, dtype=float), *(np.ascontiguousarray(eta[:, j]) for j in range(4)),
+                    *out)
+        return tuple(out)
+
     def loglik(self, eta, data):
+        if (data["entry"] == 0).all() and (data["code"] != 2).all():
+            # right-censored data without delayed entry: one fused numba pass
+            from .._kernels.likelihood_survival import apgw_right_censored
+
+            n = eta.shape[0]
+            ll, score = np.empty(n), np.empty((n, 4))
+            apgw_right_censored(data["time"], data["code"].astype(float),
+                                *(np.ascontiguousarray(eta[:, j]) for j in range(4)), ll, score)
+            return ll, score
         return censored_loglik(self._terms, eta, data)
+
+    def hessian(self, eta, data):
+        return censored_hessian(self._terms2, eta, data)
 
     def start_values(self, designs, data, weights):
         # crude exponential rate for the scale intercepts, then the nested Weibull and
@@ -170,6 +193,11 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         self.max_iter = max_iter
         self.tol = tol
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.positive_only = True  # survival times
+        return tags
+
     # ------------------------------------------------------------------ engine hooks
     def _spec(self):
         return APGWSpec()
@@ -235,13 +263,8 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
             )
         return parse_survival_response(y, n, entry=entry)
 
-    def _formula_response(self, formula, data, fit_params=None, time=None, event=None, entry=None,
-                          lower=None, upper=None):
-        if fit_params:
-            raise TypeError(
-                f"from_formula got unexpected fit_params {sorted(fit_params)}; survival models take "
-                "entry= (a column name) for left truncation."
-            )
+    def _formula_response(self, formula, data, time=None, event=None, entry=None, lower=None,
+                          upper=None):
         cols = []
 
         def col(name, what):
