@@ -167,6 +167,21 @@ class Scheme:
         return self.pack(g)
 
     # ------------------------------------------------------------------ readable weights
+    def mean_weights(self, flat, Z=None):
+        """Weights averaged over the rows of Z (global schemes: the weights themselves).
+
+        For local-fine the average of π(x)·v is computed as mean(π)·v, never materialising the
+        (n, M, K, K) array.
+        """
+        if not (self.local and self.kind == "fine"):
+            W = self.weights(flat, Z)
+            return W.mean(axis=0) if self.local else W
+        p = self.unpack(flat)
+        _, logits = self._network(p, Z)
+        n = logits.shape[0]
+        Wbar = softmax(logits.reshape(n, self.M, self.K), axis=1).mean(axis=0)
+        return Wbar[:, None, :] * softmax(p["theta"], axis=1)
+
     def weights(self, flat, Z=None):
         """Convex weights: global (M,), (M, K) or (M, K, K); local with a leading row axis."""
         p = self.unpack(flat)

@@ -445,9 +445,7 @@ class QuantileAggregator(DistributionalRegressor):
         return make_noncrossing(A, self.noncrossing)
 
     def _readable_weights(self, Z):
-        W = self._scheme.weights(self.coef_, Z)
-        if self._scheme.local:
-            W = W.mean(axis=0)
+        W = self._scheme.mean_weights(self.coef_, Z)
         names, lv = self.model_names_, self.quantiles_
         kind = self._scheme.kind
         if kind == "coarse":

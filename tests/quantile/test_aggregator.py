@@ -100,6 +100,8 @@ def test_scheme_weights_are_convex_and_reproduce_the_aggregate(name):
         np.testing.assert_allclose(W.sum(axis=(1, 2)), 1)
         ref = np.einsum("imvk,imv->ik", W, P)
     np.testing.assert_allclose(A, ref)
+    np.testing.assert_allclose(sc.mean_weights(theta, Z if sc.local else None),
+                               W.mean(axis=0))
 
 
 # ---------------------------------------------------------------- aggregator behaviour
