@@ -14,6 +14,13 @@ __version__ = "0.1.0"
 _LAZY = {
     "IntegerRegressor": "distreg.discrete",
     "NormalRegressor": "distreg.continuous",
+    "SplitConformalRegressor": "distreg.conformal",
+    "CrossConformalRegressor": "distreg.conformal",
+    "ConformalizedQuantileRegressor": "distreg.conformal",
+    "ConformalPredictiveSystem": "distreg.conformal",
+    "ConformalDistributionRegressor": "distreg.conformal",
+    "AdaptiveConformalRegressor": "distreg.conformal",
+    "SplitConformalClassifier": "distreg.conformal",
     "R3D": "distreg.rdd",
     "FlexibleSurvivalRegressor": "distreg.survival",
     "KaplanMeier": "distreg.survival",

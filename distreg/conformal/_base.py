@@ -23,6 +23,13 @@ def check_rows(X, name: str = "X") -> int:
     """Number of rows of X, rejecting NaN/inf in numeric input (the base model sees X unchanged)."""
     if X is None:
         raise ValueError(f"{name} is None; pass an array or DataFrame with one row per observation.")
+    import scipy.sparse as sp
+
+    if sp.issparse(X):
+        raise TypeError(
+            f"{name} is a sparse matrix; sparse input is not supported by the conformal wrappers. "
+            "Convert it with X.toarray() or wrap the model in a pipeline that accepts dense input."
+        )
     try:
         n = _num_samples(X)
     except TypeError as exc:
@@ -33,13 +40,44 @@ def check_rows(X, name: str = "X") -> int:
         num = X.select_dtypes(include="number").to_numpy(dtype=float)
     else:
         arr = np.asarray(X)
+        if arr.dtype.kind == "c":
+            raise ValueError(f"Complex data not supported: {name} has a complex dtype; pass real numbers.")
         num = arr if arr.dtype.kind in "fiub" else None
-    if num is not None and num.dtype.kind == "f" and not np.isfinite(num).all():
+    # a sum is NaN/inf whenever an entry is; only then (or on overflow) count the bad entries
+    if num is not None and num.dtype.kind == "f" and not np.isfinite(np.add.reduce(num, axis=None)) \
+            and not np.isfinite(num).all():
         raise ValueError(
             f"{name} contains NaN or infinite values ({int((~np.isfinite(num)).sum())} entries); "
             "remove or impute them first."
         )
     return n
+
+
+def _shape(X):
+    shape = getattr(X, "shape", None)
+    if isinstance(shape, tuple):
+        return shape
+    try:
+        return np.asarray(X).shape
+    except Exception:  # pragma: no cover - exotic containers: no feature check
+        return ()
+
+
+def check_target(y, name: str = "y"):
+    """y as a new 1-D float array, with scikit-learn's message when it is missing."""
+    if y is None:
+        raise ValueError(f"{name}: this estimator requires y to be passed, but the target y is None.")
+    y = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
+    if y.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported: {name} has a complex dtype; pass real numbers.")
+    if y.ndim == 2 and y.shape[1] == 1:
+        import warnings
+
+        from sklearn.exceptions import DataConversionWarning
+
+        warnings.warn(f"A column-vector y was passed when a 1d array was expected ({name} of shape (n, 1) is used as (n,)).",
+                      DataConversionWarning, stacklevel=3)
+    return check_1d(y, name)
 
 
 def check_groups(groups, n: int, name: str = "groups"):
@@ -96,8 +134,9 @@ class ConformalMixin(BaseEstimator):
                 "conformalize(X_cal, y_cal) directly (or set prefit=False)."
             )
         n = check_rows(X)
-        y = check_1d(y, "y")
+        y = check_target(y, "y")
         check_same_length(X=range(n), y=y)
+        self._record_features(X)
         est = clone(estimator)
         est.fit(X, y, **fit_params)
         return est
@@ -125,6 +164,29 @@ class ConformalMixin(BaseEstimator):
                 f"{type(self).__name__}.{method}() needs calibration scores: call "
                 "conformalize(X_cal, y_cal) first."
             )
+
+    def _record_features(self, X):
+        """Set n_features_in_ / feature_names_in_ from the data the wrapper first sees."""
+        shape = _shape(X)
+        if len(shape) == 2:
+            self.n_features_in_ = int(shape[1])
+        if hasattr(X, "columns"):
+            self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
+
+    def _check_features(self, X):
+        n_in = getattr(self, "n_features_in_", None)
+        shape = _shape(X)
+        if n_in is not None and len(shape) == 2 and shape[1] != n_in:
+            raise ValueError(
+                f"X has {shape[1]} features, but {type(self).__name__} is expecting {n_in} features "
+                "as input (the number seen in fit)."
+            )
+
+    def _predict_rows(self, X):
+        """check_rows plus the feature-count check against the fitted data."""
+        m = check_rows(X)
+        self._check_features(X)
+        return m
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "estimator_")

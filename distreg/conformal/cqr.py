@@ -8,7 +8,7 @@ from sklearn.linear_model import QuantileRegressor
 from sklearn.pipeline import Pipeline
 
 from .._validation import check_1d, check_same_length
-from ._base import ConformalMixin, check_rows, format_interval
+from ._base import ConformalMixin, check_rows, check_target, format_interval
 
 __all__ = ["ConformalizedQuantileRegressor"]
 
@@ -42,7 +42,7 @@ def _quantile_param(estimator, override=None):
     return prefix + name, {prefix + k: v for k, v in extra.items()}
 
 
-class ConformalizedQuantileRegressor(ConformalMixin, RegressorMixin):
+class ConformalizedQuantileRegressor(RegressorMixin, ConformalMixin):
     """Conformalized quantile regression (CQR) intervals, symmetric or asymmetric.
 
     Quantile models at levels α/2 and 1 - α/2 give a raw band [q̂_lo(x), q̂_hi(x)]; the score
@@ -120,8 +120,9 @@ class ConformalizedQuantileRegressor(ConformalMixin, RegressorMixin):
             if self.prefit:
                 self._fit_base(base, X, y, fit_params)  # raises the prefit message
             n = check_rows(X)
-            yv = check_1d(y, "y")
+            yv = check_target(y, "y")
             check_same_length(X=range(n), y=yv)
+            self._record_features(X)
             name, extra = _quantile_param(base, self.quantile_param)
             models = {}
             for lv in levels:
@@ -170,6 +171,7 @@ class ConformalizedQuantileRegressor(ConformalMixin, RegressorMixin):
         levels, _ = self._levels()
         if self.prefit:
             self._use_prefit(levels)
+            self._record_features(X)
         self._require_fitted("conformalize")
         n = check_rows(X)
         y = check_1d(y, "y")
@@ -206,6 +208,7 @@ class ConformalizedQuantileRegressor(ConformalMixin, RegressorMixin):
     def predict(self, X):
         """Median prediction, shape (n,)."""
         self._require_fitted("predict")
+        self._predict_rows(X)
         if self._is_distributional(self.estimator_):
             return np.asarray(self.estimator_.predict_quantiles(X, [0.5]), dtype=float)[:, 0]
         if self.median_estimator_ is None:
@@ -222,7 +225,7 @@ class ConformalizedQuantileRegressor(ConformalMixin, RegressorMixin):
         """
         self._require_conformalized("predict_interval")
         levels, scalar = self._levels(confidence_level)
-        m = check_rows(X)
+        m = self._predict_rows(X)
         g, w = self._test_side(m, groups, weights)
         lows, highs = [], []
         for lv in levels:

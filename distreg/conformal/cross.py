@@ -10,10 +10,10 @@ from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import KFold, LeaveOneOut
 from sklearn.utils import _safe_indexing
 
-from .._validation import check_1d, check_int, check_option, check_random_state, check_same_length
-from ._base import ConformalMixin, check_rows, format_interval
+from .._validation import check_int, check_option, check_random_state, check_same_length
+from ._base import ConformalMixin, check_rows, check_target, format_interval
 from ._quantile import conformal_rank, too_small_message
-from .scores import get_score
+from .scores import AbsoluteScore, get_score
 
 __all__ = ["CrossConformalRegressor"]
 
@@ -21,7 +21,7 @@ __all__ = ["CrossConformalRegressor"]
 _BLOCK_ENTRIES = 2_000_000
 
 
-class CrossConformalRegressor(ConformalMixin, RegressorMixin):
+class CrossConformalRegressor(RegressorMixin, ConformalMixin):
     """Cross-conformal prediction intervals without a held-out calibration set.
 
     The data are split into folds (or bootstrap samples); model b is fitted without its
@@ -42,7 +42,7 @@ class CrossConformalRegressor(ConformalMixin, RegressorMixin):
     cv : int, "loo", "bootstrap" or a scikit-learn splitter, default 5
         An int K means ``KFold(K, shuffle=True, random_state=random_state)``; ``"loo"`` gives
         the jackknife+.
-    score : {"absolute", "gamma"} or ConformityScore, default "absolute"
+    conformity_score : {"absolute", "gamma"} or ConformityScore, default "absolute"
         Scores that need a scale estimate are not available here.
     n_resamplings : int, default 30
         Number of bootstrap samples for ``cv="bootstrap"``.
@@ -69,13 +69,13 @@ class CrossConformalRegressor(ConformalMixin, RegressorMixin):
     ((1, 2), True)
     """
 
-    def __init__(self, estimator=None, confidence_level=0.9, method="plus", cv=5, score="absolute",
+    def __init__(self, estimator=None, confidence_level=0.9, method="plus", cv=5, conformity_score="absolute",
                  n_resamplings=30, aggregation="mean", random_state=None, allow_infinite_bounds=False):
         self.estimator = estimator
         self.confidence_level = confidence_level
         self.method = method
         self.cv = cv
-        self.score = score
+        self.conformity_score = conformity_score
         self.n_resamplings = n_resamplings
         self.aggregation = aggregation
         self.random_state = random_state
@@ -117,15 +117,20 @@ class CrossConformalRegressor(ConformalMixin, RegressorMixin):
         levels, _ = self._levels()
         check_option(self.method, "method", ["plus", "minmax"])
         check_option(self.aggregation, "aggregation", ["mean", "median"])
-        score = get_score(self.score)
+        score = get_score(self.conformity_score)
         if score.needs_scale:
             raise ValueError(
                 "CrossConformalRegressor does not support scores that need a scale estimate; "
-                "use score='absolute' or 'gamma', or SplitConformalRegressor(score='normalized')."
+                "use conformity_score='absolute' or 'gamma', or SplitConformalRegressor(conformity_score='normalized')."
             )
         n = check_rows(X)
-        y = check_1d(y, "y")
+        y = check_target(y, "y")
         check_same_length(X=range(n), y=y)
+        if n < 2:
+            raise ValueError(f"cross-conformal prediction needs at least 2 rows; got n_samples = {n}.")
+        self._record_features(X)
+        if not (hasattr(X, "iloc") or isinstance(X, (np.ndarray, list))):
+            X = np.asarray(X)  # array-likes without indexing
         base = LinearRegression() if self.estimator is None else self.estimator
         splits = self._splits(X, y, n)
         B = len(splits)
@@ -191,6 +196,11 @@ class CrossConformalRegressor(ConformalMixin, RegressorMixin):
             return P @ (M / M.sum(axis=0))
         return np.nanmedian(np.where(M[None, :, :], P[:, :, None], np.nan), axis=1)
 
+    def _fold_scores(self):
+        """Per model, its out-of-fold scores sorted (partition splitters only)."""
+        R = self.conformity_scores_
+        return [np.sort(R[self._owner == b]) for b in range(len(self.estimators_))]
+
     def _mu_matrix(self, P):
         if self._partition:
             return P[:, self._owner]
@@ -199,7 +209,7 @@ class CrossConformalRegressor(ConformalMixin, RegressorMixin):
     def predict(self, X):
         """Point prediction: the mean (or median) of the out-of-fold predictions μ₋ᵢ(x), shape (n,)."""
         self._require_fitted("predict")
-        check_rows(X)
+        self._predict_rows(X)
         P = self._model_predictions(X)
         if self.aggregation == "mean":
             if self._partition:
@@ -222,8 +232,8 @@ class CrossConformalRegressor(ConformalMixin, RegressorMixin):
         """
         self._require_conformalized("predict_interval")
         levels, scalar = self._levels(confidence_level)
-        check_rows(X)
-        score = get_score(self.score)
+        self._predict_rows(X)
+        score = get_score(self.conformity_score)
         R = self.conformity_scores_
         n = R.size
         side = levels if score.symmetric else 1 - (1 - levels) / 2
@@ -252,6 +262,12 @@ class CrossConformalRegressor(ConformalMixin, RegressorMixin):
                 lower[s:s + step], upper[s:s + step] = lo, hi
             return format_interval(lower, upper, scalar)
         # plus: quantiles over i of the per-point bounds at x
+        if self._partition and type(score) is AbsoluteScore:
+            folds = self._fold_scores()
+            for j in np.flatnonzero(ok):
+                upper[:, j] = _kth_smallest_shifted(P, folds, int(ranks[j]))
+                lower[:, j] = -_kth_smallest_shifted(-P, folds, int(ranks[j]))
+            return format_interval(lower, upper, scalar)
         kth = np.unique(ranks[ok] - 1)
         step = max(1, _BLOCK_ENTRIES // n)
         for s in range(0, m, step):
@@ -266,3 +282,45 @@ class CrossConformalRegressor(ConformalMixin, RegressorMixin):
                 lower[s:s + step, ok] = -neg[:, ranks[ok] - 1]
                 upper[s:s + step, ok] = pos[:, ranks[ok] - 1]
         return format_interval(lower, upper, scalar)
+
+
+def _kth_smallest_shifted(P, folds, k, max_iter=200):
+    """Per row r, the k-th smallest of {P[r, b] + s : b, s in folds[b]}, without forming it.
+
+    The CV+ bound is an order statistic of n values μ_b(x) + R_i; with the scores of each fold
+    sorted, the number of values <= v is a sum of K binary searches, so bisection on v finds
+    the k-th smallest in O(K log n) per row and step instead of O(n). The result is then read
+    off the candidates themselves (the largest value counted at the bracket's upper end).
+    """
+    m, K = P.shape
+    lo = np.full(m, np.inf)
+    hi = np.full(m, -np.inf)
+    for b, s in enumerate(folds):
+        if s.size:
+            lo = np.minimum(lo, P[:, b] + s[0])
+            hi = np.maximum(hi, P[:, b] + s[-1])
+    lo = np.nextafter(lo, -np.inf)  # count(lo) < k <= count(hi)
+
+    def count(v):
+        c = np.zeros(m, dtype=np.int64)
+        for b, s in enumerate(folds):
+            if s.size:
+                c += np.searchsorted(s, v - P[:, b], side="right")
+        return c
+
+    for _ in range(max_iter):
+        mid = lo + (hi - lo) / 2
+        active = (mid > lo) & (mid < hi)
+        if not active.any():
+            break
+        enough = count(mid) >= k
+        hi = np.where(active & enough, mid, hi)
+        lo = np.where(active & ~enough, mid, lo)
+    best = np.full(m, -np.inf)
+    for b, s in enumerate(folds):
+        if s.size:
+            j = np.searchsorted(s, hi - P[:, b], side="right") - 1
+            # the largest value counted at hi; comparing s <= hi - P instead of P + s <= hi can
+            # differ in the last bit, so the candidate is not compared with hi again
+            best = np.maximum(best, np.where(j >= 0, P[:, b] + s[np.maximum(j, 0)], -np.inf))
+    return best

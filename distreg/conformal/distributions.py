@@ -6,8 +6,8 @@
   remaining 1/(n+1) lies beyond the largest value (the distribution is *defective*: ``ppf``
   is +inf above n/(n+1), as for a survival model with a cure fraction).
 * :class:`RecalibratedContinuous` / :class:`RecalibratedDiscrete`: a base predictive
-  distribution F(y|x) composed with the conformal distribution G of the calibration PIT values,
-  F̃(y|x) = G(F(y|x)) (Chernozhukov, Wüthrich & Zhu 2021; Vovk et al. 2020).
+  distribution F(y | x) composed with the conformal distribution G of the calibration PIT values,
+  F̃(y | x) = G(F(y | x)) (Chernozhukov, Wüthrich & Zhu 2021; Vovk et al. 2020).
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ class ConformalPredictiveDistribution(Distribution):
 
 
 class _Recalibrated:
-    """Shared parts of F̃(y|x) = G(F(y|x)), G piecewise linear through (U_(i), i/(n+1))."""
+    """Shared parts of F̃(y | x) = G(F(y | x)), G piecewise linear through (U_(i), i/(n+1))."""
 
     _param_names = ("group",)
 

@@ -14,10 +14,10 @@ from .split import SplitConformalRegressor
 __all__ = ["ConformalPredictiveSystem"]
 
 
-class ConformalPredictiveSystem(ConformalMixin, RegressorMixin):
+class ConformalPredictiveSystem(RegressorMixin, ConformalMixin):
     """Split conformal predictive system: a full predictive CDF per row from any regressor.
 
-    With calibration residuals αᵢ = (yᵢ - ŷ(xᵢ)) / σ(xᵢ) (σ = 1 unless ``score="normalized"``),
+    With calibration residuals αᵢ = (yᵢ - ŷ(xᵢ)) / σ(xᵢ) (σ = 1 unless ``conformity_score="normalized"``),
     the predictive distribution of x puts mass 1/(n+1) on each ŷ(x) + σ(x) αᵢ (Vovk, Petej,
     Nouretdinov, Manokhin & Gammerman 2020, "Computationally efficient versions of conformal
     predictive distributions", split CPS). Its quantiles equal crepes'
@@ -27,7 +27,7 @@ class ConformalPredictiveSystem(ConformalMixin, RegressorMixin):
     Parameters
     ----------
     estimator : regressor, default LinearRegression()
-    score : {"absolute", "normalized"}, default "absolute"
+    conformity_score : {"absolute", "normalized"}, default "absolute"
         ``"absolute"`` uses raw residuals (standard CPS), ``"normalized"`` divides by σ(x) from
         a distreg estimator's predicted standard deviation or ``scale_estimator``.
     prefit : bool, default False
@@ -45,10 +45,10 @@ class ConformalPredictiveSystem(ConformalMixin, RegressorMixin):
     (array([-0.23,  0.77]), array([0.577, 0.577]))
     """
 
-    def __init__(self, estimator=None, score="absolute", prefit=False, scale_estimator=None,
+    def __init__(self, estimator=None, conformity_score="absolute", prefit=False, scale_estimator=None,
                  confidence_level=0.9):
         self.estimator = estimator
-        self.score = score
+        self.conformity_score = conformity_score
         self.prefit = prefit
         self.scale_estimator = scale_estimator
         self.confidence_level = confidence_level
@@ -58,7 +58,7 @@ class ConformalPredictiveSystem(ConformalMixin, RegressorMixin):
     def _split(self):
         return SplitConformalRegressor(
             LinearRegression() if self.estimator is None else self.estimator,
-            score=self.score, prefit=self.prefit, scale_estimator=self.scale_estimator,
+            conformity_score=self.conformity_score, prefit=self.prefit, scale_estimator=self.scale_estimator,
             allow_infinite_bounds=True, confidence_level=0.5,
         )
 
@@ -69,9 +69,11 @@ class ConformalPredictiveSystem(ConformalMixin, RegressorMixin):
         -------
         self
         """
-        check_option(self.score, "score", ["absolute", "normalized"])
+        check_option(self.conformity_score, "conformity_score", ["absolute", "normalized"])
+        self._levels()
         self.split_ = self._split().fit(X, y, **fit_params)
         self.estimator_ = self.split_.estimator_
+        self._record_features(X)
         self.__dict__.pop("n_calibration_", None)
         return self
 
@@ -88,11 +90,13 @@ class ConformalPredictiveSystem(ConformalMixin, RegressorMixin):
         -------
         self
         """
-        check_option(self.score, "score", ["absolute", "normalized"])
+        check_option(self.conformity_score, "conformity_score", ["absolute", "normalized"])
+        self._levels()
         if self.prefit:
             self.split_ = self._split()
             self.split_.conformalize(X, y)  # sets estimator_ and the scale floor
             self.estimator_ = self.split_.estimator_
+            self._record_features(X)
         self._require_fitted("conformalize")
         n = check_rows(X)
         y = check_1d(y, "y")
@@ -104,13 +108,14 @@ class ConformalPredictiveSystem(ConformalMixin, RegressorMixin):
         return self
 
     def _sigma(self, X, calibrate=False):
-        if self.score == "absolute":
+        if self.conformity_score == "absolute":
             return np.ones(check_rows(X))
         return self.split_._scale(X, calibrate=calibrate)
 
     def predict(self, X):
         """Point prediction of the base regressor."""
         self._require_fitted("predict")
+        self._predict_rows(X)
         return self.split_._point(X)
 
     def predict_distribution(self, X, groups=None):
@@ -121,7 +126,7 @@ class ConformalPredictiveSystem(ConformalMixin, RegressorMixin):
         ConformalPredictiveDistribution
         """
         self._require_conformalized("predict_distribution")
-        m = check_rows(X)
+        m = self._predict_rows(X)
         g, _ = self._test_side(m, groups, None)
         pred = self.split_._point(X)
         sigma = self._sigma(X)

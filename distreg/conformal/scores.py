@@ -4,7 +4,7 @@ A *symmetric* score maps (y, prediction, scale) to a non-negative number, larger
 agreement, and ``bounds`` turns a calibrated quantile q into the interval {y : score <= q}.
 A *signed* score (``symmetric = False``) is increasing in y; each side of the interval gets
 its own quantile (levels α/2 and 1 - α/2) and ``invert`` maps a score back to y. Pass an
-instance of a subclass of :class:`ConformityScore` as ``score=`` to the split and cross
+instance of a subclass of :class:`ConformityScore` as ``conformity_score=`` to the split and cross
 conformal regressors to use your own score.
 """
 
@@ -67,7 +67,7 @@ class ConformityScore:
 
 
 class AbsoluteScore(ConformityScore):
-    """Absolute residual |y - ŷ|; intervals ŷ ± q (Lei et al. 2018).
+    """Absolute residual ``|y - ŷ|``; intervals ŷ ± q (Lei et al. 2018).
 
     Examples
     --------
@@ -85,7 +85,7 @@ class AbsoluteScore(ConformityScore):
 
 
 class NormalizedScore(ConformityScore):
-    """Residual over a difficulty estimate |y - ŷ| / σ̂(x); intervals ŷ ± q σ̂(x).
+    """Residual over a difficulty estimate ``|y - ŷ| / σ̂(x)``; intervals ŷ ± q σ̂(x).
 
     Lei et al. (2018, section 5.2), "locally weighted" conformal prediction. σ̂ comes from a
     distreg model's predicted standard deviation or from a fitted ``scale_estimator``.
@@ -125,13 +125,13 @@ class GammaScore(ConformityScore):
     def score(self, y, y_pred, scale=None):
         if np.any(y_pred <= 0):
             raise ValueError(
-                "score='gamma' needs positive predictions; the estimator predicted "
+                "conformity_score='gamma' needs positive predictions; the estimator predicted "
                 f"{int((y_pred <= 0).sum())} value(s) <= 0. Use score='absolute' or a model of "
                 "a positive outcome."
             )
         if np.any(y <= 0):
             raise ValueError(
-                f"score='gamma' needs a positive outcome; y has {int((y <= 0).sum())} value(s) <= 0."
+                f"conformity_score='gamma' needs a positive outcome; y has {int((y <= 0).sum())} value(s) <= 0."
             )
         return (y - y_pred) / y_pred
 
@@ -157,6 +157,6 @@ def get_score(score) -> ConformityScore:
     if isinstance(score, str) and score in _SCORES:
         return _SCORES[score]()
     raise ValueError(
-        f"score={score!r} is not valid; choose one of 'absolute', 'normalized', 'gamma' or pass "
+        f"conformity_score={score!r} is not valid; choose one of 'absolute', 'normalized', 'gamma' or pass "
         "an instance of a distreg.conformal.ConformityScore subclass."
     )

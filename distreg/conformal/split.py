@@ -17,7 +17,7 @@ from .scores import get_score
 __all__ = ["SplitConformalRegressor"]
 
 
-class SplitConformalRegressor(ConformalMixin, RegressorMixin):
+class SplitConformalRegressor(RegressorMixin, ConformalMixin):
     """Split conformal prediction intervals around any regressor.
 
     The base model is fitted on training data (``fit``), conformity scores are computed on a
@@ -32,7 +32,7 @@ class SplitConformalRegressor(ConformalMixin, RegressorMixin):
         Any scikit-learn regressor or distreg estimator.
     confidence_level : float or list of float, default 0.9
         Target coverage 1 - α; a list gives intervals of shape (n, 2, L).
-    score : {"absolute", "normalized", "gamma"} or ConformityScore, default "absolute"
+    conformity_score : {"absolute", "normalized", "gamma"} or ConformityScore, default "absolute"
         ``"normalized"`` divides residuals by a difficulty estimate σ̂(x): the predicted standard
         deviation of a distreg ``estimator``, or the prediction of ``scale_estimator``.
         ``"gamma"`` uses the signed relative residual (y - ŷ)/ŷ, calibrated separately below
@@ -40,7 +40,7 @@ class SplitConformalRegressor(ConformalMixin, RegressorMixin):
     prefit : bool, default False
         The estimator is already fitted: skip ``fit`` and call ``conformalize`` directly.
     scale_estimator : regressor, optional
-        For ``score="normalized"`` with a non-distributional estimator: a regressor fitted in
+        For ``conformity_score="normalized"`` with a non-distributional estimator: a regressor fitted in
         ``fit`` to the absolute out-of-fold (5-fold) residuals of the training data. With
         ``prefit=True`` it must be fitted already.
     allow_infinite_bounds : bool, default False
@@ -66,11 +66,11 @@ class SplitConformalRegressor(ConformalMixin, RegressorMixin):
     (1, 2, 2)
     """
 
-    def __init__(self, estimator=None, confidence_level=0.9, score="absolute", prefit=False,
+    def __init__(self, estimator=None, confidence_level=0.9, conformity_score="absolute", prefit=False,
                  scale_estimator=None, allow_infinite_bounds=False):
         self.estimator = estimator
         self.confidence_level = confidence_level
-        self.score = score
+        self.conformity_score = conformity_score
         self.prefit = prefit
         self.scale_estimator = scale_estimator
         self.allow_infinite_bounds = allow_infinite_bounds
@@ -94,7 +94,7 @@ class SplitConformalRegressor(ConformalMixin, RegressorMixin):
         self
         """
         self._levels()
-        score = get_score(self.score)
+        score = get_score(self.conformity_score)
         est = self._fit_base(self._base(), X, y, fit_params)
         self.scale_estimator_ = None
         if score.needs_scale and self.scale_estimator is not None:
@@ -129,15 +129,16 @@ class SplitConformalRegressor(ConformalMixin, RegressorMixin):
         levels, _ = self._levels()
         if self.prefit:
             self.estimator_ = self._prefit_estimator(self._base())
+            self._record_features(X)
             if not hasattr(self, "scale_estimator_"):
                 self.scale_estimator_ = None
-                if get_score(self.score).needs_scale and self.scale_estimator is not None:
+                if get_score(self.conformity_score).needs_scale and self.scale_estimator is not None:
                     self.scale_estimator_ = self._prefit_estimator(self.scale_estimator)
         self._require_fitted("conformalize")
         n = check_rows(X)
         y = check_1d(y, "y")
         check_same_length(X=range(n), y=y)
-        score = get_score(self.score)
+        score = get_score(self.conformity_score)
         pred = self._point(X)
         scale = self._scale(X, calibrate=True) if score.needs_scale else None
         self.conformity_scores_ = np.asarray(score.score(y, pred, scale), dtype=float)
@@ -149,6 +150,9 @@ class SplitConformalRegressor(ConformalMixin, RegressorMixin):
         return self
 
     # ------------------------------------------------------------------ predictions
+    def _score_obj(self):
+        return get_score(self.conformity_score)
+
     def _point(self, X):
         return np.asarray(self.estimator_.predict(X), dtype=float).reshape(-1)
 
@@ -178,6 +182,7 @@ class SplitConformalRegressor(ConformalMixin, RegressorMixin):
     def predict(self, X):
         """Point prediction of the base estimator, shape (n,)."""
         self._require_fitted("predict")
+        self._predict_rows(X)
         return self._point(X)
 
     def predict_interval(self, X, confidence_level=None, groups=None, weights=None):
@@ -199,9 +204,9 @@ class SplitConformalRegressor(ConformalMixin, RegressorMixin):
         """
         self._require_conformalized("predict_interval")
         levels, scalar = self._levels(confidence_level)
-        m = check_rows(X)
+        m = self._predict_rows(X)
         g, w = self._test_side(m, groups, weights)
-        score = get_score(self.score)
+        score = get_score(self.conformity_score)
         q_lo, q_hi = self._side_quantiles(score, self.conformity_scores_, levels, m, g, w)
         pred = self._point(X)[:, None]
         scale = self._scale(X)[:, None] if score.needs_scale else None

@@ -182,9 +182,9 @@ class IntegerRegressor(LikelihoodRegressor):
         k = f", {self.n_components} components" if self.n_components > 1 else ""
         return f"IntegerRegressor({self.distribution}{k})"
 
-    def _maximize(self, spec, designs, data, w):
+    def _maximize(self, spec, designs, data, w, options):
         if self.distribution != "bitwise" or isinstance(spec, MixtureSpec):
-            return super()._maximize(spec, designs, data, w)
+            return super()._maximize(spec, designs, data, w, options)
         # the Bitwise likelihood separates into one logistic regression per bit
         from scipy.linalg import block_diag
 
@@ -196,7 +196,7 @@ class IntegerRegressor(LikelihoodRegressor):
         for j, d in enumerate(designs):
             bit = ((v >> j) & 1).astype(float)
             fits.append(maximize_likelihood(one_bit, [d], {"y": bit, "low": np.zeros(bit.shape[0])}, w,
-                                            **self._engine_options()))
+                                            **options))
         slices, start = [], 0
         for d in designs:
             slices.append(slice(start, start + d.n_coef))
@@ -311,16 +311,18 @@ class IntegerRegressor(LikelihoodRegressor):
         return super().fit(X, y, sample_weight=sample_weight, exposure=exposure, offset=offset)
 
     _formula_response_keywords = ("exposure", "offset")
-    _formula_defaults_to_main = True
 
-    def _formula_response(self, formula, data, exposure=None, offset=None):
+    def _formula_response(self, formula, data, fit_params=None, exposure=None, offset=None):
         # from_formula: ``shape_formula``/``zero_formula`` give the other parameters' designs;
         # without a zero_formula the zero part uses the main right-hand side (as pscl), without
         # a shape_formula the shape is intercept-only unless shape_covariates=True
         from .._formula import response_from_formula
 
         y, yname = response_from_formula(formula, data)
-        return self._response(y, len(y), exposure=exposure, offset=offset), [yname]
+        extra = dict(fit_params or {})
+        exposure = extra.pop("exposure", exposure)
+        offset = extra.pop("offset", offset)
+        return self._response(y, len(y), exposure=exposure, offset=offset, **extra), [yname]
 
     # ------------------------------------------------------------------ prediction
     def _distribution(self, theta):

@@ -77,10 +77,9 @@ class LikelihoodRegressor(DistributionalRegressor):
         """
         return {}
 
-    def _maximize(self, spec, designs, data, w):
+    def _maximize(self, spec, designs, data, w, options):
         """Run the engine (families with a separable likelihood may split the problem)."""
-        return maximize_likelihood(spec, designs, data, w, bounds=self._bounds(),
-                                   **self._engine_options())
+        return maximize_likelihood(spec, designs, data, w, bounds=self._bounds(), **options)
 
     def _formula_keyword(self, pname: str):
         """The ``from_formula`` keyword that holds the formula of parameter ``pname``."""
@@ -170,7 +169,8 @@ class LikelihoodRegressor(DistributionalRegressor):
             if p.name in offsets and d.n_coef:
                 base = 0.0 if d.offset is None else d.offset
                 d.offset = base + np.asarray(offsets[p.name], float)
-        fit = self._maximize(spec, designs, data, w)
+        options = self._engine_options()
+        fit = self._maximize(spec, designs, data, w, options)
         self.coef_ = {p.name: fit.coef[sl].copy() for p, sl in zip(spec.parameters, fit.slices)}
         self.converged_ = fit.converged
         self.loglik_ = fit.loglik

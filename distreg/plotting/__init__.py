@@ -4,6 +4,7 @@ Every function takes ``ax=None`` (a new figure is made when omitted) and returns
 Axes. matplotlib is imported only when a plot is drawn, never by ``import distreg``.
 """
 
+from .conformal import plot_coverage_width, plot_intervals_by_x
 from .core import plot_distribution, plot_intervals, plot_pit_histogram, plot_quantile_calibration
 from .quantile import plot_aggregation_weights, plot_quantile_fan
 from .rdd import plot_r3d_boundary, plot_r3d_effects
@@ -12,8 +13,10 @@ from .discrete import plot_rootogram, rootogram_table
 __all__ = [
     "plot_aggregation_weights",
     "plot_quantile_fan",
+    "plot_coverage_width",
     "plot_distribution",
     "plot_intervals",
+    "plot_intervals_by_x",
     "plot_pit_histogram",
     "plot_quantile_calibration",
     "plot_r3d_boundary",

@@ -54,7 +54,7 @@ def plot_r3d_effects(estimator, ax=None, pointwise=True, color="C0"):
 
 
 def plot_r3d_boundary(estimator, ax=None, colors=("C1", "C2")):
-    """Plot the two boundary quantile functions m_-(q) (left of the cutoff) and m_+(q) (right).
+    """Plot the two boundary quantile functions ``m_-(q)`` (left of the cutoff) and ``m_+(q)`` (right).
 
     Returns
     -------

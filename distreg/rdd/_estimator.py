@@ -28,9 +28,9 @@ class R3D(BaseEstimator):
     Each unit i has a running variable x_i and a sample of micro outcomes; treatment switches at
     ``cutoff``. The target is the local average quantile treatment effect
 
-        tau(q) = E[Q_{Y(1)}(q) - Q_{Y(0)}(q) | X = c] = m_+(q) - m_-(q),
+        tau(q) = E[Q_{Y(1)}(q) - Q_{Y(0)}(q) | X = c] = ``m_+(q) - m_-(q)``,
 
-    m_+/-(q) the one-sided limits at the cutoff of the average unit quantile function (the
+    ``m_+/-(q)`` the one-sided limits at the cutoff of the average unit quantile function (the
     Wasserstein barycenter), on a grid of levels q, with uniform confidence bands from a
     multiplier bootstrap. In the fuzzy design tau(q) is divided by the jump in the treatment
     probability (the effect for compliers).
@@ -526,7 +526,7 @@ class R3D(BaseEstimator):
 
     # ------------------------------------------------------------------ prediction
     def predict_distribution(self, x):
-        """Boundary quantile functions: m_+ for x >= cutoff, m_- below, as ``QuantileFunction``.
+        """Boundary quantile functions: ``m_+`` for x >= cutoff, ``m_-`` below, as ``QuantileFunction``.
 
         Only defined near the cutoff: x must lie within the largest bandwidth of it.
 

@@ -7,7 +7,7 @@ unit from its own side's fit and intercept weights w_i^{+/-}(q), a draw of the l
 
 (one multiplier per cluster with clustered units). For the fuzzy design the delta method for the
 ratio gives G_b <- (dt G_b - dm(q) D_b) / dt^2, D_b the same sum for the treatment residuals. The
-uniform band is tau_hat(q) +/- c*, c* the ceil((1 - alpha)(B + 1))-th smallest of sup_q |G_b(q)|.
+uniform band is tau_hat(q) +/- c*, c* the ceil((1 - alpha)(B + 1))-th smallest of ``sup_q |G_b(q)|``.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class R3DInference:
     critical_value : float
         c*, the uniform critical value.
     band, pointwise_band : ndarray (m, 2)
-        Uniform band tau +/- c* and pointwise bands tau +/- (per-level quantile of |G_b(q)|).
+        Uniform band tau +/- c* and pointwise bands tau +/- (per-level quantile of ``|G_b(q)|``).
     test_results : pandas.DataFrame
         One row per test and level range: test, range, statistic, critical_value, p_value.
 

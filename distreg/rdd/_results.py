@@ -16,7 +16,7 @@ class R3DResults:
     Attributes
     ----------
     table : pandas.DataFrame
-        Per level: tau, the uniform and pointwise bands, the bandwidth and m_+/m_-.
+        Per level: tau, the uniform and pointwise bands, the bandwidth and ``m_+``/``m_-``.
 
     Examples
     --------
@@ -105,7 +105,7 @@ class R3DResults:
         return plot_r3d_effects(self._est, ax=ax, **kwargs)
 
     def plot_boundary(self, ax=None, **kwargs):
-        """The two boundary quantile functions m_- and m_+."""
+        """The two boundary quantile functions ``m_-`` and ``m_+``."""
         from ..plotting.rdd import plot_r3d_boundary
 
         return plot_r3d_boundary(self._est, ax=ax, **kwargs)

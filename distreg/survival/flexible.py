@@ -384,7 +384,7 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         return est, lo[:, 0], hi[:, 0]
 
     def predict_cure_fraction(self, X):
-        """P(T = ∞ | x): exp(-λ(κ+1)/|κ|) when κ < 0, else 0."""
+        """P(T = ∞ | x): ``exp(-λ(κ+1)/|κ|)`` when κ < 0, else 0."""
         return self.predict_distribution(X).cure_fraction()
 
     def predict(self, X):

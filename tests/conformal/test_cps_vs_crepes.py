@@ -49,7 +49,7 @@ def test_normalized_mondrian_cps_equals_crepes():
     rf = RandomForestRegressor(n_estimators=20, min_samples_leaf=5, random_state=0).fit(X[:300], y[:300])
     scale = LinearRegression().fit(X[:300], np.abs(y[:300] - rf.predict(X[:300])) + 0.1)
     bins = (X[:, 1] > 1.5).astype(int)
-    ours = ConformalPredictiveSystem(rf, score="normalized", prefit=True, scale_estimator=scale)
+    ours = ConformalPredictiveSystem(rf, conformity_score="normalized", prefit=True, scale_estimator=scale)
     ours.conformalize(X[300:700], y[300:700], groups=bins[300:700])
     sig_cal, sig_te = scale.predict(X[300:700]), scale.predict(X[700:])
     theirs = crepes.ConformalPredictiveSystem().fit(y[300:700] - rf.predict(X[300:700]), sigmas=sig_cal, bins=bins[300:700])

@@ -25,7 +25,7 @@ def test_cv_plus_and_minmax_equal_mapie(method, score):
     Xte = X[:40] + 0.1
     kf = KFold(5, shuffle=True, random_state=1)
     levels = [0.8, 0.9]
-    ours = CrossConformalRegressor(Ridge(), confidence_level=levels, method=method, cv=kf, score=score).fit(X, y)
+    ours = CrossConformalRegressor(Ridge(), confidence_level=levels, method=method, cv=kf, conformity_score=score).fit(X, y)
     theirs = mapie_regression.CrossConformalRegressor(Ridge(), confidence_level=levels, conformity_score=score,
                                                       method=method, cv=kf).fit_conformalize(X, y)
     pts, pis = theirs.predict_interval(Xte)
@@ -70,4 +70,23 @@ def test_cross_bad_input():
     with pytest.raises(ValueError, match="needs at least 39"):
         CrossConformalRegressor(cv=5, confidence_level=0.975).fit(X, y)
     with pytest.raises(ValueError, match="scale estimate"):
-        CrossConformalRegressor(score="normalized").fit(X, y)
+        CrossConformalRegressor(conformity_score="normalized").fit(X, y)
+
+
+@pytest.mark.parametrize("seed,ties", [(0, False), (1, True), (2, True)])
+def test_fast_cv_plus_selection_equals_sorting_oracle(seed, ties):
+    from distreg.conformal import conformal_rank
+
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 4, size=(157, 1)).astype(float) if ties else rng.normal(size=(157, 1))
+    y = np.round(X[:, 0] + rng.normal(size=157)) if ties else X[:, 0] + rng.normal(size=157)
+    m = CrossConformalRegressor(LinearRegression(), confidence_level=[0.5, 0.8, 0.9], cv=7, random_state=seed).fit(X, y)
+    Xte = np.vstack([X[:30], rng.normal(size=(10, 1)) * 5])
+    got = m.predict_interval(Xte)
+    mu = m._mu_matrix(m._model_predictions(Xte))
+    R = m.conformity_scores_
+    n = R.size
+    for j, cl in enumerate([0.5, 0.8, 0.9]):
+        k = conformal_rank(n, cl)
+        np.testing.assert_allclose(got[:, 1, j], np.sort(mu + R, axis=1)[:, k - 1], atol=1e-12)
+        np.testing.assert_allclose(got[:, 0, j], np.sort(mu - R, axis=1)[:, n - k], atol=1e-12)

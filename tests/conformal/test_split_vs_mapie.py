@@ -28,7 +28,7 @@ def test_split_equals_mapie(score, n_cal):
     Xte = X[-50:]
     levels = [0.5, 0.8, 0.9]
     base = LinearRegression().fit(Xtr, ytr)
-    ours = SplitConformalRegressor(base, confidence_level=levels, score=score, prefit=True)
+    ours = SplitConformalRegressor(base, confidence_level=levels, conformity_score=score, prefit=True)
     ours.conformalize(Xc, yc)
     theirs = mapie_regression.SplitConformalRegressor(base, confidence_level=levels,
                                                       conformity_score=score, prefit=True)

@@ -1,7 +1,6 @@
 """FlexibleSurvivalRegressor: data forms, truncation, interval censoring, predictions, bad input."""
 
 import pickle
-import warnings
 
 import numpy as np
 import pandas as pd
