@@ -28,6 +28,10 @@ _LAZY = {
     "ECOD": "distreg.nonparametric",
     "KernelDensity": "distreg.nonparametric",
     "KernelRegression": "distreg.nonparametric",
+    "KNeighborsQuantileRegressor": "distreg.quantile",
+    "LinearQuantileRegressor": "distreg.quantile",
+    "MultiQuantileRegressor": "distreg.quantile",
+    "QuantileAggregator": "distreg.quantile",
 }
 
 _SUBMODULES = (

@@ -19,6 +19,7 @@ DEMOS = {
     "discrete": ("distreg.discrete._demo", "demo_discrete"),
     "survival": ("distreg.survival._demo", "demo_survival"),
     "nonparametric": ("distreg.nonparametric._demo", "demo_nonparametric"),
+    "quantile": ("distreg.quantile._demo", "demo_quantile"),
 }
 
 
