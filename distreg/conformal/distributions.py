@@ -141,9 +141,7 @@ class _Recalibrated:
             rows = group == gi
             if not rows.any():
                 continue
-            n = k.size
-            xp = np.concatenate([[0.0], k, [1.0]])
-            fp = np.concatenate([[0.0], np.arange(1, n + 1) / (n + 1), [1.0]])
+            xp, fp = _knot_map(k)
             if inverse:
                 out[rows] = np.interp(u[rows], fp, xp)
             else:
@@ -170,9 +168,7 @@ class _Recalibrated:
             rows = group == gi
             if not rows.any():
                 continue
-            n = k.size
-            xp = np.concatenate([[0.0], k, [1.0]])
-            fp = np.concatenate([[0.0], np.arange(1, n + 1) / (n + 1), [1.0]])
+            xp, fp = _knot_map(k)
             dx = np.diff(xp)
             with np.errstate(divide="ignore", invalid="ignore"):
                 sl = np.where(dx > 0, np.diff(fp) / dx, np.inf)
@@ -245,3 +241,11 @@ class RecalibratedDiscrete(_Recalibrated, DiscreteDistribution):
 
     def _upper_support(self, p, shape):
         return self.base.ppf(np.ones(shape))
+
+
+def _knot_map(knots):
+    """Nodes of the piecewise-linear recalibration map G: sorted calibration PITs -> i/(n+1)."""
+    n = knots.size
+    xp = np.concatenate([[0.0], knots, [1.0]])
+    fp = np.concatenate([[0.0], np.arange(1, n + 1) / (n + 1), [1.0]])
+    return xp, fp

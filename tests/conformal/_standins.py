@@ -1,35 +1,14 @@
-"""Small stand-in distreg models for tests: Poisson counts and exponential survival with a cure fraction.
-
-Integer and survival families live on other branches; these minimal models implement the same
-``DiscreteDistribution`` / ``ContinuousDistribution`` interfaces so that the conformal paths can
-be tested against closed forms now.
+"""Small stand-in distreg models for tests: GLM-based count models and exponential survival with a
+cure fraction, built on the package's own distributions where it has them, so that the conformal
+paths can be tested against closed forms.
 """
 
 import numpy as np
-from scipy import stats
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import PoissonRegressor
 
-from distreg.distributions import ContinuousDistribution, DiscreteDistribution
+from distreg.distributions import ContinuousDistribution, NegativeBinomial, Poisson
 
-
-class Poisson(DiscreteDistribution):
-    _param_names = ("mu",)
-
-    def _cdf(self, y, mu):
-        return stats.poisson.cdf(np.floor(y), mu)
-
-    def _logpmf(self, y, mu):
-        return stats.poisson.logpmf(y, mu)
-
-    def _mean(self, mu):
-        return mu.copy()
-
-    def _var(self, mu):
-        return mu.copy()
-
-    def _lower_support(self, p, shape):
-        return np.zeros(shape)
 
 
 class CuredExponential(ContinuousDistribution):
@@ -86,21 +65,6 @@ class FixedCuredExponential(RegressorMixin, BaseEstimator):
         return CuredExponential(rate=np.exp(self.b * X[:, 0]), pi=np.full(X.shape[0], self.pi))
 
 
-class NegBinomial(DiscreteDistribution):
-    """Negative binomial with mean mu and size r (variance mu + mu^2 / r)."""
-
-    _param_names = ("mu", "size")
-
-    def _cdf(self, y, mu, size):
-        return stats.nbinom.cdf(np.floor(y), size, size / (size + mu))
-
-    def _logpmf(self, y, mu, size):
-        return stats.nbinom.logpmf(y, size, size / (size + mu))
-
-    def _lower_support(self, p, shape):
-        return np.zeros(shape)
-
-
 class NegBinGLM(PoissonGLM):
     """Poisson-GLM mean with a moment estimate of the negative binomial size."""
 
@@ -113,4 +77,4 @@ class NegBinGLM(PoissonGLM):
 
     def predict_distribution(self, X):
         mu = self.glm_.predict(X)
-        return NegBinomial(mu=mu, size=np.full(mu.shape, self.size_))
+        return NegativeBinomial(mu=mu, alpha=np.full(mu.shape, 1.0 / self.size_))

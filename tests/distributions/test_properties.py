@@ -15,30 +15,7 @@ from scipy import integrate, stats
 import distreg.distributions as dd
 from distreg.distributions import DiscreteDistribution, Distribution, registered_examples
 
-
-class _PoissonExample(DiscreteDistribution):
-    """Test-only integer distribution so that the discrete branches run before a family adds one."""
-
-    _param_names = ("mu",)
-
-    def _cdf(self, y, mu):
-        return stats.poisson.cdf(np.floor(y), mu)
-
-    def _logpmf(self, y, mu):
-        return stats.poisson.logpmf(y, mu)
-
-    def _mean(self, mu):
-        return mu.copy()
-
-    def _var(self, mu):
-        return mu.copy()
-
-    def _lower_support(self, p, shape):
-        return np.zeros(shape)
-
-
 FACTORIES = dict(registered_examples())
-FACTORIES["_test_only_Poisson"] = lambda: _PoissonExample(mu=[0.7, 4.0, 30.0])
 NAMES = sorted(FACTORIES)
 
 
