@@ -50,3 +50,31 @@ def test_version_and_help():
     assert v.stdout.strip() == f"distreg {__version__}"
     h = subprocess.run([sys.executable, "-m", "distreg", "--help"], capture_output=True, text=True, check=True)
     assert "demo" in h.stdout and "fit" in h.stdout
+
+
+def test_fit_survival_from_csv_prints_summary_and_comparison(tmp_path, capsys):
+    from distreg.datasets import load_lung
+    from distreg.survival import FlexibleSurvivalRegressor
+
+    lung = load_lung()
+    path = tmp_path / "lung.csv"
+    lung.to_csv(path, index=False)
+    assert main(["fit", "survival", str(path), "--formula", "time ~ age + sex + ph_ecog", "--event", "event",
+                 "--distribution", "weibull", "--compare"]) == 0
+    out = capsys.readouterr().out
+    # R survreg, Weibull, age + sex + ph.ecog: log-likelihood -1132.43874588232
+    assert "-1132.4387" in out
+    assert "phi[sex]" in out
+    ref = FlexibleSurvivalRegressor.from_formula("time ~ age + sex + ph_ecog", lung, event="event",
+                                                 distribution="loglogistic")
+    assert "loglogistic" in out and f"{ref.loglik_:.4f}"[:-1] in out
+    assert "p_value" in out
+
+
+def test_fit_survival_rejects_compare_for_other_models(tmp_path):
+    from distreg.datasets import load_engel
+
+    path = tmp_path / "engel.csv"
+    load_engel().to_csv(path, index=False)
+    with pytest.raises(ValueError, match="--compare applies to the survival model"):
+        main(["fit", "normal", str(path), "--formula", "foodexp ~ income", "--compare"])

@@ -9,10 +9,20 @@ arXiv 1901.03212): with u = (φt)^γ and c = κ + 1,
 The linear predictors are η_λ = log λ, η_φ = log φ, η_γ = log γ and η_κ = log(κ + 1). With
 L = log1p(u/c), H = λ c L exprel(κL), which is smooth through κ = 0 and bounded for κ < 0 (the
 defective, cure case). η_κ = +inf is the κ → ∞ limit, H = λ (exp(u) - 1) (Gompertz when γ = 1).
+
+Every kernel takes a ``case``: :data:`GENERAL` evaluates the formulas above at the given η_κ;
+:data:`WEIBULL` (κ = 1: H = λu) and :data:`BURR` (κ = 0: H = λ log1p(u)) are the closed forms of
+the nested special cases with κ fixed, several times cheaper; they ignore η_κ and return zero
+κ-derivatives (κ is not a free parameter there). Times enter as log t, computed once per data
+set rather than at every evaluation of the likelihood.
 """
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
+
+GENERAL, WEIBULL, BURR = 0, 1, 2
+# rows per parallel task of the fused kernels: large enough that thread start-up is negligible
+_CHUNK = 4096
 
 
 @njit(cache=True)
@@ -48,17 +58,49 @@ def _phi2(x):
 
 
 @njit(cache=True)
-def _apgw_row(t, el, ep, eg, ek, dlogh, dH):
-    """log h and H at one time; fills dlogh (4,) and dH (4,). See :func:`apgw_terms`."""
-    lam = np.exp(el)
+def _phi3(x):
+    # (x² e^x - 2x e^x + 2e^x - 2)/x³ = sum_{n>=3} (n-1)(n-2) x^(n-3)/n!
+    if abs(x) < 0.1:
+        return (1.0 / 3.0 + x * (0.25 + x * (0.1 + x * (1.0 / 36.0 + x * (1.0 / 168.0 + x * (
+            1.0 / 960.0 + x * (1.0 / 6480.0 + x * (1.0 / 50400.0 + x / 443520.0))))))))
+    ex = np.exp(x)
+    return (x * x * ex - 2.0 * x * ex + 2.0 * np.expm1(x)) / (x * x * x)
+
+
+@njit(cache=True, inline="always")
+def _apgw_row(case, logt, el, ep, eg, ek, dlogh, dH):
+    """log h and H at one log time; fills dlogh (4,) and dH (4,). See :func:`apgw_terms`."""
     gam = np.exp(eg)
-    logt = np.log(t)
     z = gam * (ep + logt)  # log u
+    lh0 = el + eg + z - logt  # log h of the Weibull part
+    dlogh[0] = 1.0
+    if case == WEIBULL:
+        H = np.exp(el + z)
+        dlogh[1] = gam
+        dlogh[2] = 1.0 + z
+        dlogh[3] = 0.0
+        dH[0] = H
+        dH[1] = H * gam
+        dH[2] = H * z
+        dH[3] = 0.0
+        return lh0, H
+    lam = np.exp(el)
+    if case == BURR:
+        L = _log1pexp(z)
+        p = _expit(z)
+        dlogh[1] = gam * (1.0 - p)
+        dlogh[2] = 1.0 + z * (1.0 - p)
+        dlogh[3] = 0.0
+        H = lam * L
+        dH[0] = H
+        dH[1] = lam * p * gam
+        dH[2] = lam * p * z
+        dH[3] = 0.0
+        return lh0 - L, H
     if not np.isfinite(ek):
         # κ → ∞: (1 + u/c)^κ → e^u
         u = np.exp(z)
         eu = np.exp(u)
-        dlogh[0] = 1.0
         dlogh[1] = gam * (1.0 + u)
         dlogh[2] = 1.0 + z * (1.0 + u)
         dlogh[3] = 0.0
@@ -67,13 +109,12 @@ def _apgw_row(t, el, ep, eg, ek, dlogh, dH):
         dH[1] = lam * eu * u * gam
         dH[2] = lam * eu * u * z
         dH[3] = 0.0
-        return el + eg + z - logt + u, H
+        return lh0 + u, H
     c = np.exp(ek)
     q = c - 1.0  # κ
     m = z - ek  # log(u/c)
     L = _log1pexp(m)
     p = _expit(m)
-    dlogh[0] = 1.0
     dlogh[1] = gam * (1.0 + (q - 1.0) * p)
     dlogh[2] = 1.0 + z * (1.0 + (q - 1.0) * p)
     dlogh[3] = c * L - (q - 1.0) * p
@@ -86,139 +127,138 @@ def _apgw_row(t, el, ep, eg, ek, dlogh, dH):
     dH[1] = lam * c * E * p * gam
     dH[2] = lam * c * E * p * z
     dH[3] = lam * c * (G + c * Gq - E * p)
-    return el + eg + z - logt + (q - 1.0) * L, H
+    return lh0 + (q - 1.0) * L, H
 
 
-@njit(cache=True)
-def apgw_terms(t, eta_l, eta_p, eta_g, eta_k, logh, dlogh, H, dH):
-    """Fill log h (n,), ∂log h/∂η (n, 4), H (n,) and ∂H/∂η (n, 4) at times t > 0.
-
-    The columns of the derivative arrays are (η_λ, η_φ, η_γ, η_κ).
-    """
-    n = t.shape[0]
-    for i in range(n):
-        logh[i], H[i] = _apgw_row(t[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i], dlogh[i], dH[i])
-
-
-@njit(cache=True)
-def apgw_right_censored(t, event, eta_l, eta_p, eta_g, eta_k, ll, score):
-    """Fused contributions for right-censored data without delayed entry.
-
-    ll = δ log h(t) - H(t) and its score, in one pass (the common case; the general case goes
-    through :func:`distreg.likelihood.survival_terms.censored_loglik`).
-    """
-    n = t.shape[0]
-    dlogh = np.empty(4)
-    dH = np.empty(4)
-    for i in range(n):
-        lh, H = _apgw_row(t[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i], dlogh, dH)
-        d = event[i]
-        ll[i] = d * lh - H
-        for j in range(4):
-            score[i, j] = d * dlogh[j] - dH[j]
-
-
-@njit(cache=True)
-def _phi3(x):
-    # (x² e^x - 2x e^x + 2e^x - 2)/x³ = sum_{n>=3} (n-1)(n-2) x^(n-3)/n!
-    if abs(x) < 0.1:
-        return (1.0 / 3.0 + x * (0.25 + x * (0.1 + x * (1.0 / 36.0 + x * (1.0 / 168.0 + x * (
-            1.0 / 960.0 + x * (1.0 / 6480.0 + x * (1.0 / 50400.0 + x / 443520.0))))))))
-    ex = np.exp(x)
-    return (x * x * ex - 2.0 * x * ex + 2.0 * np.expm1(x)) / (x * x * x)
-
-
-@njit(cache=True)
-def apgw_terms2(t, eta_l, eta_p, eta_g, eta_k, logh, dlogh, d2logh, H, dH, d2H):
-    """Like :func:`apgw_terms`, plus the second derivatives d2logh, d2H of shape (n, 4, 4)."""
-    n = t.shape[0]
-    for i in range(n):
-        lam = np.exp(eta_l[i])
-        gam = np.exp(eta_g[i])
-        logt = np.log(t[i])
-        z = gam * (eta_p[i] + logt)
-        for a in range(4):
-            for b in range(4):
-                d2logh[i, a, b] = 0.0
-                d2H[i, a, b] = 0.0
-        # derivatives of z in (b, g): z_b = γ, z_g = z, z_bb = 0, z_bg = γ, z_gg = z
-        if not np.isfinite(eta_k[i]):
-            u = np.exp(z)
-            eu = np.exp(u)
-            ub, ug = gam * u, z * u
-            ubb, ubg, ugg = gam * gam * u, u * (gam * z + gam), u * (z * z + z)
-            logh[i] = eta_l[i] + eta_g[i] + z - logt + u
-            dlogh[i, 0] = 1.0
-            dlogh[i, 1] = gam + ub
-            dlogh[i, 2] = 1.0 + z + ug
-            dlogh[i, 3] = 0.0
-            d2logh[i, 1, 1] = ubb
-            d2logh[i, 1, 2] = gam + ubg
-            d2logh[i, 2, 2] = z + ugg
-            H[i] = lam * np.expm1(u)
-            dH[i, 0] = H[i]
-            dH[i, 1] = lam * eu * ub
-            dH[i, 2] = lam * eu * ug
-            dH[i, 3] = 0.0
-            d2H[i, 0, 0] = H[i]
-            d2H[i, 0, 1] = dH[i, 1]
-            d2H[i, 0, 2] = dH[i, 2]
-            d2H[i, 1, 1] = lam * eu * (ub * ub + ubb)
-            d2H[i, 1, 2] = lam * eu * (ub * ug + ubg)
-            d2H[i, 2, 2] = lam * eu * (ug * ug + ugg)
-        else:
-            c = np.exp(eta_k[i])
-            q = c - 1.0
-            m = z - eta_k[i]
-            L = _log1pexp(m)
-            p = _expit(m)
-            pp = p * (1.0 - p)
-            # L derivatives: m_b = γ, m_g = z, m_k = -1; m_bg = γ, m_gg = z
-            Lb, Lg, Lk = p * gam, p * z, -p
-            Lbb = pp * gam * gam
-            Lbg = pp * gam * z + p * gam
-            Lgg = pp * z * z + p * z
+@njit(cache=True, inline="always")
+def _apgw_row2(case, logt, el, ep, eg, ek, dlogh, d2logh, dH, d2H):
+    """Like :func:`_apgw_row`, plus the second derivatives d2logh, d2H (4, 4)."""
+    gam = np.exp(eg)
+    z = gam * (ep + logt)
+    for a in range(4):
+        for b in range(4):
+            d2logh[a, b] = 0.0
+            d2H[a, b] = 0.0
+    logh, H = _apgw_row(case, logt, el, ep, eg, ek, dlogh, dH)
+    # derivatives of z = log u in (η_φ, η_γ): z_φ = γ, z_γ = z, z_φφ = 0, z_φγ = γ, z_γγ = z;
+    # the Weibull part of log h is linear in z plus η_γ
+    d2logh[1, 2] = gam
+    d2logh[2, 2] = z
+    d2H[0, 0] = H
+    d2H[0, 1] = dH[1]
+    d2H[0, 2] = dH[2]
+    d2H[0, 3] = dH[3]
+    if case == WEIBULL:
+        d2H[1, 1] = H * gam * gam
+        d2H[1, 2] = H * gam * (z + 1.0)
+        d2H[2, 2] = H * z * (z + 1.0)
+    elif case == BURR or np.isfinite(ek):
+        lam = np.exp(el)
+        c = 1.0 if case == BURR else np.exp(ek)
+        q = c - 1.0
+        m = z - (0.0 if case == BURR else ek)
+        L = _log1pexp(m)
+        p = _expit(m)
+        pp = p * (1.0 - p)
+        # derivatives of L = log1p(u/c): m_φ = γ, m_γ = z, m_κ = -1, m_φγ = γ, m_γγ = z
+        Lb, Lg, Lk = p * gam, p * z, -p
+        Lbb = pp * gam * gam
+        Lbg = pp * gam * z + p * gam
+        Lgg = pp * z * z + p * z
+        d2logh[1, 1] = (q - 1.0) * Lbb
+        d2logh[1, 2] += (q - 1.0) * Lbg
+        d2logh[2, 2] += (q - 1.0) * Lgg
+        x = q * L
+        E = np.exp(x)
+        d2H[1, 1] = lam * c * E * (q * Lb * Lb + Lbb)
+        d2H[1, 2] = lam * c * E * (q * Lb * Lg + Lbg)
+        d2H[2, 2] = lam * c * E * (q * Lg * Lg + Lgg)
+        if case == GENERAL:
             Lbk = -pp * gam
             Lgk = -pp * z
             Lkk = pp
-            logh[i] = eta_l[i] + eta_g[i] + z - logt + (c - 2.0) * L
-            dlogh[i, 0] = 1.0
-            dlogh[i, 1] = gam + (c - 2.0) * Lb
-            dlogh[i, 2] = 1.0 + z + (c - 2.0) * Lg
-            dlogh[i, 3] = c * L + (c - 2.0) * Lk
-            d2logh[i, 1, 1] = (c - 2.0) * Lbb
-            d2logh[i, 1, 2] = gam + (c - 2.0) * Lbg
-            d2logh[i, 2, 2] = z + (c - 2.0) * Lgg
-            d2logh[i, 1, 3] = c * Lb + (c - 2.0) * Lbk
-            d2logh[i, 2, 3] = c * Lg + (c - 2.0) * Lgk
-            d2logh[i, 3, 3] = c * L + 2.0 * c * Lk + (c - 2.0) * Lkk
-            x = q * L
-            E = np.exp(x)
+            d2logh[1, 3] = c * Lb + (q - 1.0) * Lbk
+            d2logh[2, 3] = c * Lg + (q - 1.0) * Lgk
+            d2logh[3, 3] = c * L + 2.0 * c * Lk + (q - 1.0) * Lkk
             G = L * _exprel(x)
             Gq = L * L * _phi2(x)
             Gqq = L * L * L * _phi3(x)
-            el = lam
-            H[i] = el * c * G
-            Fb = c * E * Lb
-            Fg = c * E * Lg
-            Fk = c * G + c * (c * Gq + E * Lk)
-            dH[i, 0] = H[i]
-            dH[i, 1] = el * Fb
-            dH[i, 2] = el * Fg
-            dH[i, 3] = el * Fk
-            Ek = c * L + q * Lk  # (∂E/∂k)/E
-            d2H[i, 0, 0] = H[i]
-            d2H[i, 0, 1] = dH[i, 1]
-            d2H[i, 0, 2] = dH[i, 2]
-            d2H[i, 0, 3] = dH[i, 3]
-            d2H[i, 1, 1] = el * c * E * (q * Lb * Lb + Lbb)
-            d2H[i, 1, 2] = el * c * E * (q * Lb * Lg + Lbg)
-            d2H[i, 2, 2] = el * c * E * (q * Lg * Lg + Lgg)
-            d2H[i, 1, 3] = el * (c * E * Lb * (1.0 + Ek) + c * E * Lbk)
-            d2H[i, 2, 3] = el * (c * E * Lg * (1.0 + Ek) + c * E * Lgk)
-            d2H[i, 3, 3] = el * (c * G + 3.0 * c * c * Gq + c * c * c * Gqq + 2.0 * c * E * Lk
-                                 + 2.0 * c * c * L * E * Lk + c * E * q * Lk * Lk + c * E * Lkk)
-        for a in range(4):
-            for b in range(a + 1, 4):
-                d2logh[i, b, a] = d2logh[i, a, b]
-                d2H[i, b, a] = d2H[i, a, b]
+            Ek = c * L + q * Lk  # (∂E/∂η_κ)/E
+            d2H[1, 3] = lam * (c * E * Lb * (1.0 + Ek) + c * E * Lbk)
+            d2H[2, 3] = lam * (c * E * Lg * (1.0 + Ek) + c * E * Lgk)
+            d2H[3, 3] = lam * (c * G + 3.0 * c * c * Gq + c * c * c * Gqq + 2.0 * c * E * Lk
+                               + 2.0 * c * c * L * E * Lk + c * E * q * Lk * Lk + c * E * Lkk)
+    else:
+        # κ → ∞: H = λ(e^u - 1), log h has the extra term u
+        lam = np.exp(el)
+        u = np.exp(z)
+        eu = np.exp(u)
+        ub, ug = gam * u, z * u
+        ubb, ubg, ugg = gam * gam * u, u * (gam * z + gam), u * (z * z + z)
+        d2logh[1, 1] = ubb
+        d2logh[1, 2] += ubg
+        d2logh[2, 2] += ugg
+        d2H[1, 1] = lam * eu * (ub * ub + ubb)
+        d2H[1, 2] = lam * eu * (ub * ug + ubg)
+        d2H[2, 2] = lam * eu * (ug * ug + ugg)
+    for a in range(4):
+        for b in range(a + 1, 4):
+            d2logh[b, a] = d2logh[a, b]
+            d2H[b, a] = d2H[a, b]
+    return logh, H
+
+
+@njit(cache=True)
+def apgw_terms(logt, eta_l, eta_p, eta_g, eta_k, logh, dlogh, H, dH, case=GENERAL):
+    """Fill log h (n,), ∂log h/∂η (n, 4), H (n,) and ∂H/∂η (n, 4) at times t > 0 (given as log t).
+
+    The columns of the derivative arrays are (η_λ, η_φ, η_γ, η_κ).
+    """
+    n = logt.shape[0]
+    for i in range(n):
+        logh[i], H[i] = _apgw_row(case, logt[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i], dlogh[i], dH[i])
+
+
+@njit(cache=True)
+def apgw_terms2(logt, eta_l, eta_p, eta_g, eta_k, logh, dlogh, d2logh, H, dH, d2H, case=GENERAL):
+    """Like :func:`apgw_terms`, plus the second derivatives d2logh, d2H of shape (n, 4, 4)."""
+    n = logt.shape[0]
+    for i in range(n):
+        logh[i], H[i] = _apgw_row2(case, logt[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i],
+                                   dlogh[i], d2logh[i], dH[i], d2H[i])
+
+
+@njit(cache=True, parallel=True)
+def apgw_right_censored(logt, event, eta_l, eta_p, eta_g, eta_k, ll, score, case=GENERAL):
+    """Fused contributions for right-censored data without delayed entry.
+
+    ll = δ log h(t) - H(t) and its score, in one (parallel) pass: the common case; the general
+    case goes through :func:`distreg.likelihood.survival_terms.censored_loglik`.
+    """
+    n = logt.shape[0]
+    for c in prange((n + _CHUNK - 1) // _CHUNK):
+        dlogh = np.empty(4)
+        dH = np.empty(4)
+        for i in range(c * _CHUNK, min(n, (c + 1) * _CHUNK)):
+            lh, H = _apgw_row(case, logt[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i], dlogh, dH)
+            d = event[i]
+            ll[i] = d * lh - H
+            for j in range(4):
+                score[i, j] = d * dlogh[j] - dH[j]
+
+
+@njit(cache=True, parallel=True)
+def apgw_right_censored_hessian(logt, event, eta_l, eta_p, eta_g, eta_k, hess, case=GENERAL):
+    """Per-row Hessian δ ∂²log h - ∂²H (n, 4, 4) of :func:`apgw_right_censored`, in one pass."""
+    n = logt.shape[0]
+    for c in prange((n + _CHUNK - 1) // _CHUNK):
+        dlogh = np.empty(4)
+        dH = np.empty(4)
+        d2logh = np.empty((4, 4))
+        d2H = np.empty((4, 4))
+        for i in range(c * _CHUNK, min(n, (c + 1) * _CHUNK)):
+            _apgw_row2(case, logt[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i], dlogh, d2logh, dH, d2H)
+            d = event[i]
+            for a in range(4):
+                for b in range(4):
+                    hess[i, a, b] = d * d2logh[a, b] - d2H[a, b]

@@ -57,15 +57,18 @@ class LikelihoodFit:
 class _Objective:
     """Weighted log-likelihood and its gradient in the (column-scaled) coefficient vector."""
 
+    # above this many coefficients, BLAS block products beat the one-pass numba assembly
+    _ONE_PASS_MAX_COEF = 24
+
     def __init__(self, spec, designs, data, weights):
         self.spec = spec
         self.data = data
         self.w = weights
         self.wsum = weights.sum()
         n = weights.shape[0]
-        self.mats, self.scales, self.slices = [], [], []
+        mats, self.scales, self.slices, par = [], [], [], []
         start = 0
-        for d in designs:
+        for j, d in enumerate(designs):
             m = np.asarray(d.matrix, dtype=float)
             # scale non-constant columns to unit spread so that the optimiser sees a
             # well-conditioned problem; coefficients are scaled back at the end
@@ -73,33 +76,55 @@ class _Objective:
             s = np.where(sd > 0, sd, 1.0)
             if d.intercept is not None:
                 s[d.intercept] = 1.0
-            self.mats.append(m / s)
+            mats.append(m / s)
             self.scales.append(s)
             self.slices.append(slice(start, start + m.shape[1]))
+            par += [j] * m.shape[1]
             start += m.shape[1]
         self.n_coef = start
-        self.offsets = np.column_stack(
-            [np.zeros(n) if d.offset is None else np.asarray(d.offset, float) for d in designs]
-        )
+        # all free coefficients' columns side by side, in coefficient order; parameter j's
+        # design is the view M[:, slices[j]]
+        self.M = np.ascontiguousarray(np.hstack(mats)) if mats else np.zeros((n, 0))
+        self.par = np.asarray(par, dtype=np.int64)
+        self.active = [j for j, m in enumerate(mats) if m.shape[1]]
+        self.mats = [self.M[:, sl] for sl in self.slices]
+        # η is kept as (P, n) so that each parameter's column of the (n, P) view is contiguous
+        # (the family kernels take one contiguous array per parameter)
+        self.offsets_t = np.zeros((len(designs), n))
+        for j, d in enumerate(designs):
+            if d.offset is not None:
+                self.offsets_t[j] = d.offset
         self.scale_vector = np.concatenate(self.scales) if self.scales else np.zeros(0)
+        # unit weights (the common case) need no multiplications
+        self.unit_weights = bool(np.all(weights == 1.0))
+        self._last = None
 
     def eta(self, beta):
-        eta = self.offsets.copy()
-        for j, (m, sl) in enumerate(zip(self.mats, self.slices)):
-            if m.shape[1]:
-                eta[:, j] += m @ beta[sl]
-        return eta
+        from .._kernels.design import design_eta
+
+        eta_t = self.offsets_t.copy()
+        design_eta(self.M, self.par, np.ascontiguousarray(beta, dtype=float), eta_t)
+        return eta_t.T
 
     def value_and_grad(self, beta):
+        # the optimiser, the start check and the Newton polish ask for the same point more than
+        # once; each evaluation is a pass over the data, so the last one is remembered
+        if self._last is not None and np.array_equal(beta, self._last[0]):
+            return self._last[1], self._last[2].copy()
+        total, grad = self._value_and_grad(beta)
+        self._last = (np.array(beta, dtype=float), total, grad.copy())
+        return total, grad
+
+    def _value_and_grad(self, beta):
+        from .._kernels.design import design_gradient
+
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             ll, score = self.spec.loglik(self.eta(beta), self.data)
         grad = np.empty(self.n_coef)
         # a trial point far out can overflow; neg_mean turns a non-finite result into +inf
         with np.errstate(over="ignore", invalid="ignore"):
-            total = float(np.dot(self.w, ll))
-            ws = score * self.w[:, None]
-            for j, (m, sl) in enumerate(zip(self.mats, self.slices)):
-                grad[sl] = m.T @ ws[:, j]
+            total = float(ll.sum()) if self.unit_weights else float(np.dot(self.w, ll))
+            design_gradient(self.M, self.par, np.ascontiguousarray(score, dtype=float), self.w, grad)
         return total, grad
 
     def neg_mean(self, beta):
@@ -113,15 +138,7 @@ class _Objective:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             h = self.spec.hessian(eta, self.data)
         if h is not None:
-            H = np.empty((self.n_coef, self.n_coef))
-            # a degenerate optimum (e.g. a scale shrinking to zero) gives non-finite entries;
-            # callers treat a non-finite Hessian as singular and warn
-            with np.errstate(over="ignore", invalid="ignore"):
-                wh = h * self.w[:, None, None]
-                for a, (ma, sa) in enumerate(zip(self.mats, self.slices)):
-                    for b, (mb, sb) in enumerate(zip(self.mats, self.slices)):
-                        H[sa, sb] = ma.T @ (wh[:, a, b][:, None] * mb)
-            return H
+            return self.assemble_hessian(h)
         # central differences of the analytic gradient
         H = np.empty((self.n_coef, self.n_coef))
         for k in range(self.n_coef):
@@ -131,6 +148,28 @@ class _Objective:
             bm[k] -= step
             H[:, k] = (self.value_and_grad(bp)[1] - self.value_and_grad(bm)[1]) / (2 * step)
         return (H + H.T) / 2
+
+    def assemble_hessian(self, h):
+        """Σ_i w_i D_a[i]' h[i, a, b] D_b[i] for every pair of free parameters (a, b)."""
+        H = np.zeros((self.n_coef, self.n_coef))
+        if self.n_coef == 0:
+            return H
+        # a degenerate optimum (e.g. a scale shrinking to zero) gives non-finite entries;
+        # callers treat a non-finite Hessian as singular and warn
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.n_coef <= self._ONE_PASS_MAX_COEF:
+                from .._kernels.design import design_hessian
+
+                design_hessian(self.M, self.par, np.ascontiguousarray(h, dtype=float), self.w, H)
+                return H
+            for k, a in enumerate(self.active):
+                ma, sa = self.mats[a], self.slices[a]
+                for b in self.active[k:]:
+                    hab = h[:, a, b] if self.unit_weights else h[:, a, b] * self.w
+                    block = (hab[:, None] * ma).T @ self.mats[b]
+                    H[sa, self.slices[b]] = block
+                    H[self.slices[b], sa] = block.T
+        return H
 
 
 def _start_vector(start, designs, objective):
@@ -254,7 +293,8 @@ def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, wa
             f"{type(spec).__name__}: the log-likelihood is not finite at any starting point; "
             "check that the response lies in the support of the distribution."
         )
-    beta, n_iter = best.x, int(best.nit)
+    n_iter = int(best.nit)
+    beta = best.x
     # max_iter bounds the total work: the Newton polish gets the iterations L-BFGS-B left over
     beta, H, n_newton = _newton_polish(obj, beta, bvec, tol, max_steps=min(50, max(max_iter - n_iter, 0)))
     value, grad = obj.value_and_grad(beta)

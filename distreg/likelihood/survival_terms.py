@@ -10,7 +10,7 @@ turns them into the contribution of each observation (Klein & Moeschberger 2003,
 * left truncation at entry time a:  + H(a)   (conditioning on survival to a)
 
 Frequency weights are applied by the engine. The response is carried in a dict built by
-:func:`survival_data` (keys ``time``, ``code``, ``upper``, ``entry``).
+:func:`survival_data` (keys ``time``, ``code``, ``upper``, ``entry``, ``event``, ``log_time``).
 """
 
 from __future__ import annotations
@@ -93,7 +93,12 @@ def survival_data(time=None, event=None, *, entry=None, lower=None, upper=None, 
                 f"entry must be smaller than the observed time; row {k} has entry={a[k]} >= "
                 f"time={last[k]}. An individual enters the risk set before its event or censoring."
             )
-    return {"time": t, "code": code, "upper": up, "entry": a}
+    # event as floats (1 exact, 0 otherwise) and log time (-inf for a left-censored lower bound
+    # of 0) for the fused right-censored kernels, computed once rather than per evaluation
+    with np.errstate(divide="ignore"):
+        log_t = np.log(t)
+    return {"time": t, "code": code, "upper": up, "entry": a, "event": (code == EXACT).astype(float),
+            "log_time": log_t}
 
 
 def _vector(x, name, n):

@@ -3,5 +3,6 @@
 from .compare import compare_special_cases
 from .flexible import FlexibleSurvivalRegressor
 from .kaplan_meier import KaplanMeier
+from .profile import KappaProfile, profile_kappa
 
-__all__ = ["FlexibleSurvivalRegressor", "KaplanMeier", "compare_special_cases"]
+__all__ = ["FlexibleSurvivalRegressor", "KappaProfile", "KaplanMeier", "compare_special_cases", "profile_kappa"]

@@ -13,7 +13,8 @@ from ..exceptions import ConvergenceWarning
 __all__ = ["compare_special_cases"]
 
 
-def compare_special_cases(X, y, *, scale="aft", shape_covariates=True, sample_weight=None, **fit_params):
+def compare_special_cases(X, y=None, *, data=None, scale="aft", shape_covariates=True, sample_weight=None,
+                          **fit_params):
     """Fit exponential, Weibull, log-logistic, Burr, Gompertz and APGW models and compare them.
 
     Also fits the APGW with covariates on the other scale (PH vs AFT) and, with
@@ -22,15 +23,20 @@ def compare_special_cases(X, y, *, scale="aft", shape_covariates=True, sample_we
 
     Parameters
     ----------
-    X : array-like or DataFrame, shape (n, p)
-    y : survival response (see :class:`FlexibleSurvivalRegressor`)
+    X : array-like or DataFrame, shape (n, p), or str
+        Covariates; with ``data``, a formula such as ``"time ~ age + sex"`` or ``"~ age + sex"``
+        (the fits then use :meth:`FlexibleSurvivalRegressor.from_formula`).
+    y : survival response (see :class:`FlexibleSurvivalRegressor`); not used with ``data``
+    data : DataFrame, optional
+        The data of a formula ``X``; the response columns are named by ``time=``, ``event=``,
+        ``entry=`` (or ``lower=``, ``upper=``) in ``fit_params``.
     scale : {"aft", "ph"}
         Scale carrying the covariates in the reference APGW model.
     shape_covariates : bool
         Include the APGW with shape covariates.
     sample_weight : array-like, optional
     **fit_params
-        Passed to ``fit`` (e.g. ``entry=``).
+        Passed to ``fit`` (e.g. ``entry=``), or to ``from_formula`` with ``data``.
 
     Returns
     -------
@@ -49,9 +55,20 @@ def compare_special_cases(X, y, *, scale="aft", shape_covariates=True, sample_we
     ...                             shape_covariates=False)
     >>> tab[["distribution", "scale", "df"]].to_string(index=False)  # doctest: +NORMALIZE_WHITESPACE
     '...exponential   aft   4...apgw    ph   7'
+    >>> same = compare_special_cases("time ~ age + sex + ph_ecog", data=lung, event="event",
+    ...                              shape_covariates=False)
+    >>> bool(np.allclose(same["loglik"], tab["loglik"]))
+    True
     """
     from .flexible import FlexibleSurvivalRegressor
 
+    if data is not None:
+        if not isinstance(X, str):
+            raise TypeError("with data=, X must be a formula string such as 'time ~ age + sex'.")
+        if y is not None:
+            raise ValueError("with data=, the response comes from the formula and time=/event=; leave y unset.")
+    elif y is None:
+        raise ValueError("compare_special_cases needs y (the survival response), or a formula X with data=.")
     other = "ph" if scale == "aft" else "aft"
     specs = [("exponential", scale, False), ("weibull", scale, False)]
     if scale == "aft":
@@ -62,10 +79,15 @@ def compare_special_cases(X, y, *, scale="aft", shape_covariates=True, sample_we
         specs.append(("apgw", scale, True))
     rows, fits = [], {}
     for dist, sc, shape in specs:
-        model = FlexibleSurvivalRegressor(distribution=dist, scale=sc, shape_covariates=shape)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
-            model.fit(X, y, sample_weight=sample_weight, **fit_params)
+            if data is None:
+                model = FlexibleSurvivalRegressor(distribution=dist, scale=sc, shape_covariates=shape)
+                model.fit(X, y, sample_weight=sample_weight, **fit_params)
+            else:
+                model = FlexibleSurvivalRegressor.from_formula(
+                    X, data, distribution=dist, scale=sc, shape_covariates=shape,
+                    sample_weight=sample_weight, **fit_params)
         note = "; ".join(str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning))
         fits[(dist, sc, shape)] = model
         r = model.result_

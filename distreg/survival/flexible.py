@@ -53,46 +53,68 @@ class APGWSpec(LikelihoodSpec):
 
     Parameters are λ, φ, γ (log links) and κ (``log1p`` link: η_κ = log(κ+1)). Terms come from
     the numba kernel :func:`distreg._kernels.likelihood_survival.apgw_terms` and are assembled
-    by :func:`distreg.likelihood.survival_terms.censored_loglik`.
+    by :func:`distreg.likelihood.survival_terms.censored_loglik`; right-censored data without
+    delayed entry take one fused (parallel) pass.
+
+    Parameters
+    ----------
+    kappa_eta : float, optional
+        η_κ = log(κ+1) when κ is fixed by the model (its design has no columns): κ = 1
+        (Weibull, exponential) and κ = 0 (Burr, log-logistic) then use the closed-form kernels
+        of those special cases instead of the general APGW formulas.
     """
 
     parameters = (Parameter("lambda", "log"), Parameter("phi", "log"),
                   Parameter("gamma", "log"), Parameter("kappa", "log1p"))
 
-    @staticmethod
-    def _terms(t, eta):
+    def __init__(self, kappa_eta=None):
+        from .._kernels.likelihood_survival import BURR, GENERAL, WEIBULL
+
+        self.kappa_eta = kappa_eta
+        self.case = {_LOG2: WEIBULL, 0.0: BURR}.get(kappa_eta, GENERAL)
+
+    def _columns(self, eta):
+        return [np.ascontiguousarray(eta[:, j]) for j in range(4)]
+
+    def _terms(self, t, eta):
         from .._kernels.likelihood_survival import apgw_terms
 
         m = t.shape[0]
         logh, dlogh, H, dH = np.empty(m), np.empty((m, 4)), np.empty(m), np.empty((m, 4))
-        apgw_terms(np.ascontiguousarray(t, dtype=float), *(np.ascontiguousarray(eta[:, j]) for j in range(4)),
-                   logh, dlogh, H, dH)
+        apgw_terms(np.log(np.asarray(t, dtype=float)), *self._columns(eta), logh, dlogh, H, dH, self.case)
         return logh, dlogh, H, dH
 
-    @staticmethod
-    def _terms2(t, eta):
+    def _terms2(self, t, eta):
         from .._kernels.likelihood_survival import apgw_terms2
 
         m = t.shape[0]
         out = [np.empty(m), np.empty((m, 4)), np.empty((m, 4, 4)), np.empty(m), np.empty((m, 4)),
                np.empty((m, 4, 4))]
-        apgw_terms2(np.ascontiguousarray(t, dtype=float), *(np.ascontiguousarray(eta[:, j]) for j in range(4)),
-                    *out)
+        apgw_terms2(np.log(np.asarray(t, dtype=float)), *self._columns(eta), *out, self.case)
         return tuple(out)
 
+    @staticmethod
+    def _simple(data):
+        # right-censored data without delayed entry: the fused kernels apply
+        return bool((data["code"] != 2).all() and not data["entry"].any())
+
     def loglik(self, eta, data):
-        if (data["entry"] == 0).all() and (data["code"] != 2).all():
-            # right-censored data without delayed entry: one fused numba pass
+        if self._simple(data):
             from .._kernels.likelihood_survival import apgw_right_censored
 
             n = eta.shape[0]
             ll, score = np.empty(n), np.empty((n, 4))
-            apgw_right_censored(data["time"], data["code"].astype(float),
-                                *(np.ascontiguousarray(eta[:, j]) for j in range(4)), ll, score)
+            apgw_right_censored(data["log_time"], data["event"], *self._columns(eta), ll, score, self.case)
             return ll, score
         return censored_loglik(self._terms, eta, data)
 
     def hessian(self, eta, data):
+        if self._simple(data):
+            from .._kernels.likelihood_survival import apgw_right_censored_hessian
+
+            hess = np.empty((eta.shape[0], 4, 4))
+            apgw_right_censored_hessian(data["log_time"], data["event"], *self._columns(eta), hess, self.case)
+            return hess
         return censored_hessian(self._terms2, eta, data)
 
     def start_values(self, designs, data, weights):
@@ -118,7 +140,8 @@ class APGWSpec(LikelihoodSpec):
             elif kappa_eta == _LOG2:
                 continue  # λ and φ both with covariates are confounded at κ = 1
             try:
-                fit = maximize_likelihood(self, nested, data, weights, starts=[base], warn=False)
+                fit = maximize_likelihood(APGWSpec(kappa_eta), nested, data, weights, starts=[base],
+                                          warn=False)
             except ValueError:
                 continue
             if not np.isfinite(fit.loglik):
@@ -200,7 +223,7 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
 
     # ------------------------------------------------------------------ engine hooks
     def _spec(self):
-        return APGWSpec()
+        return APGWSpec(DISTRIBUTIONS[self.distribution].get("kappa") if self.distribution in DISTRIBUTIONS else None)
 
     def _check_options(self):
         check_option(self.distribution, "distribution", list(DISTRIBUTIONS))
@@ -408,11 +431,25 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         w = self._validate_weights(sample_weight, ll.shape[0])
         return float(np.dot(w, ll) / w.sum())
 
-    def compare_special_cases(self, X, y, sample_weight=None, **fit_params):
-        """Fit the nested family on (X, y) and tabulate fit statistics (see :func:`compare_special_cases`)."""
+    def compare_special_cases(self, X, y=None, sample_weight=None, data=None, **fit_params):
+        """Fit the nested family on (X, y), or a formula X on ``data``, and tabulate fit statistics.
+
+        See :func:`distreg.survival.compare_special_cases`; ``scale`` is this model's.
+        """
         from .compare import compare_special_cases
 
-        return compare_special_cases(X, y, scale=self.scale, sample_weight=sample_weight, **fit_params)
+        return compare_special_cases(X, y, data=data, scale=self.scale, sample_weight=sample_weight,
+                                     **fit_params)
+
+    def profile_kappa(self, X, y, sample_weight=None, entry=None, confidence_level=0.95):
+        """Profile-likelihood confidence interval for κ (see :func:`distreg.survival.profile_kappa`).
+
+        Pass the data of the fit; needs ``distribution="apgw"``.
+        """
+        from .profile import profile_kappa
+
+        return profile_kappa(self, X, y, sample_weight=sample_weight, entry=entry,
+                             confidence_level=confidence_level)
 
     # ------------------------------------------------------------------ plotting
     def plot_survival(self, X, times, labels=None, km=None, ax=None, confidence_band=False):

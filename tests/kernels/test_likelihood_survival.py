@@ -23,7 +23,7 @@ def oracle(t, el, ep, eg, ek):
 def run(t, eta):
     n = t.shape[0]
     logh, dlogh, H, dH = np.empty(n), np.empty((n, 4)), np.empty(n), np.empty((n, 4))
-    apgw_terms(t, *(np.ascontiguousarray(eta[:, j]) for j in range(4)), logh, dlogh, H, dH)
+    apgw_terms(np.log(t), *(np.ascontiguousarray(eta[:, j]) for j in range(4)), logh, dlogh, H, dH)
     return logh, dlogh, H, dH
 
 
@@ -82,7 +82,7 @@ def run2(t, eta):
 
     n = t.shape[0]
     out = [np.empty(n), np.empty((n, 4)), np.empty((n, 4, 4)), np.empty(n), np.empty((n, 4)), np.empty((n, 4, 4))]
-    apgw_terms2(t, *(np.ascontiguousarray(eta[:, j]) for j in range(4)), *out)
+    apgw_terms2(np.log(t), *(np.ascontiguousarray(eta[:, j]) for j in range(4)), *out)
     return out
 
 
@@ -119,7 +119,54 @@ def test_fused_right_censored_kernel_matches_generic_assembly():
     eta = np.column_stack([rng.normal(0, 0.3, n), rng.normal(-0.5, 0.3, n), rng.normal(0.2, 0.2, n),
                            np.log1p(rng.uniform(-0.5, 3, n))])
     ll, score = np.empty(n), np.empty((n, 4))
-    apgw_right_censored(t, ev, *(np.ascontiguousarray(eta[:, j]) for j in range(4)), ll, score)
+    apgw_right_censored(np.log(t), ev, *(np.ascontiguousarray(eta[:, j]) for j in range(4)), ll, score)
     ref_ll, ref_score = censored_loglik(lambda tt, ee: run(tt, ee), eta, survival_data(t, ev))
     np.testing.assert_allclose(ll, ref_ll, rtol=1e-12)
     np.testing.assert_allclose(score, ref_score, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("case, ek", [("WEIBULL", np.log(2.0)), ("BURR", 0.0)])
+def test_special_case_branches_equal_the_general_formulas(case, ek):
+    # the closed forms of the nested cases must agree with the general APGW at the same κ,
+    # including far in the tails (u tiny and huge)
+    from distreg._kernels import likelihood_survival as ks
+
+    code = getattr(ks, case)
+    rng = np.random.default_rng(11)
+    n = 40
+    t = np.exp(rng.uniform(-8, 8, n))
+    eta = np.column_stack([rng.normal(0, 1, n), rng.normal(0, 1, n), rng.normal(0, 0.6, n), np.full(n, ek)])
+    cols = [np.ascontiguousarray(eta[:, j]) for j in range(4)]
+    general = [np.empty(n), np.empty((n, 4)), np.empty((n, 4, 4)), np.empty(n), np.empty((n, 4)), np.empty((n, 4, 4))]
+    special = [np.empty_like(a) for a in general]
+    ks.apgw_terms2(np.log(t), *cols, *general)
+    ks.apgw_terms2(np.log(t), *cols, *special, code)
+    for g, s in zip(general, special):
+        if g.ndim == 2:
+            g, s = g[:, :3], s[:, :3]      # κ is fixed in a special case: no κ-derivatives
+        elif g.ndim == 3:
+            g, s = g[:, :3, :3], s[:, :3, :3]
+        np.testing.assert_allclose(s, g, rtol=1e-11, atol=1e-300)
+    first = [np.empty(n), np.empty((n, 4)), np.empty(n), np.empty((n, 4))]
+    ks.apgw_terms(np.log(t), *cols, *first, code)
+    for a, b in zip(first, [special[0], special[1], special[3], special[4]]):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("case", [0, 1, 2])
+def test_fused_hessian_kernel_matches_generic_assembly(case):
+    from distreg._kernels.likelihood_survival import apgw_right_censored_hessian
+    from distreg.likelihood.survival_terms import censored_hessian, survival_data
+
+    rng = np.random.default_rng(case)
+    n = 9000  # more than one parallel chunk
+    t = rng.exponential(2.0, n) + 0.01
+    ev = (rng.uniform(size=n) < 0.6).astype(float)
+    ek = {0: np.log1p(rng.uniform(-0.5, 3, n)), 1: np.full(n, np.log(2.0)), 2: np.zeros(n)}[case]
+    eta = np.column_stack([rng.normal(0, 0.3, n), rng.normal(-0.5, 0.3, n), rng.normal(0.2, 0.2, n), ek])
+    cols = [np.ascontiguousarray(eta[:, j]) for j in range(4)]
+    hess = np.empty((n, 4, 4))
+    apgw_right_censored_hessian(np.log(t), ev, *cols, hess, case)
+    ref = censored_hessian(lambda tt, ee: run2(tt, ee), eta, survival_data(t, ev))
+    free = 4 if case == 0 else 3
+    np.testing.assert_allclose(hess[:, :free, :free], ref[:, :free, :free], rtol=1e-10, atol=1e-12)
