@@ -46,6 +46,8 @@ DISTRIBUTIONS = {
 _CONFOUNDED = ("weibull", "exponential")
 _KAPPA_BOUNDS = (-8.0, 9.2)  # η_κ: κ from -0.9997 to about 9900
 _GAMMA_BOUNDS = (-6.0, 6.0)  # η_γ: γ from 0.0025 to about 400
+# a fit that did not converge within this distance (in η) of a bound is heading for that limit
+_NEAR_BOUND = 1.0
 
 
 class APGWSpec(LikelihoodSpec):
@@ -326,16 +328,19 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         super()._fit_designs(designs, data, w)
         self.boundary_ = None
         messages = []
+        # a fit at a bound, or one that stopped without converging close to it (the likelihood is
+        # flat along a ridge towards a limit of the family), is reported with the limit it approaches
+        slack = 1e-6 if self.converged_ else _NEAR_BOUND
         if self._fixed_offsets_["kappa"] is None:
             eta_k = float(self.coef_["kappa"][0])
             gamma = float(np.exp(self.coef_["gamma"][0]))
-            if eta_k >= _KAPPA_BOUNDS[1] - 1e-6:
+            if eta_k >= _KAPPA_BOUNDS[1] - slack:
                 messages.append(
                     f"κ ran to its upper bound (κ → ∞): the fit approaches the κ → ∞ limit of the APGW, "
                     f"H = λ(exp((φt)^γ) - 1), which is the Gompertz model when γ = 1 "
                     f"(estimated γ intercept {gamma:.3g}); consider distribution='gompertz'."
                 )
-            elif eta_k <= _KAPPA_BOUNDS[0] + 1e-6:
+            elif eta_k <= _KAPPA_BOUNDS[0] + slack:
                 A = float(np.exp(self.coef_["lambda"][0] + eta_k)) if self.coef_["lambda"].size == 1 else np.nan
                 messages.append(
                     "κ ran to its lower bound (κ → -1): the fit approaches the bounded-cumulative-hazard "
@@ -344,13 +349,13 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
                 )
         if self._fixed_offsets_["gamma"] is None and self.coef_["gamma"].size == 1:
             eta_g = float(self.coef_["gamma"][0])
-            if eta_g >= _GAMMA_BOUNDS[1] - 1e-6:
+            if eta_g >= _GAMMA_BOUNDS[1] - slack:
                 messages.append(
-                    "γ ran to its upper bound (γ → ∞): the hazard switches on at t = 1/φ (a threshold "
-                    "limit with H ≈ λγ log(φt) after it); a Weibull or log-logistic special case, or "
-                    "the other scale, describes these data more economically."
+                    f"γ ran to its upper bound (γ → ∞, here γ = {np.exp(eta_g):.3g}): the hazard switches "
+                    "on at t = 1/φ (a threshold limit with H ≈ λγ log(φt) after it); a Weibull or "
+                    "log-logistic special case, or the other scale, describes these data more economically."
                 )
-            elif eta_g <= _GAMMA_BOUNDS[0] + 1e-6:
+            elif eta_g <= _GAMMA_BOUNDS[0] + slack:
                 messages.append("γ ran to its lower bound (γ → 0): the time scale is not identified.")
         if messages:
             self.boundary_ = " ".join(messages)

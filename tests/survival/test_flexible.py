@@ -1,6 +1,7 @@
 """FlexibleSurvivalRegressor: data forms, truncation, interval censoring, predictions, bad input."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -198,3 +199,24 @@ def test_inputs_untouched_clone_pickle(lung):
     m2 = pickle.loads(pickle.dumps(m))
     np.testing.assert_allclose(m2.predict_median(X.iloc[:3]), m.predict_median(X.iloc[:3]))
     assert m.result_.params.index[-1] == "gamma[sex]"
+
+
+def test_veteran_unconstrained_fits_interior_aft_and_boundary_ph():
+    # Veteran (karno + cell type): the AFT APGW optimum is interior and close to Burr (κ ≈ 0);
+    # the PH fit climbs a flat ridge towards γ → ∞ without converging and must say so
+    vet = load_veteran()
+    aft = FlexibleSurvivalRegressor.from_formula("~ karno + C(celltype)", vet, time="time", event="event")
+    assert aft.converged_ and aft.boundary_ is None
+    assert abs(np.expm1(aft.coef_["kappa"][0])) < 0.1
+    burr = FlexibleSurvivalRegressor.from_formula("~ karno + C(celltype)", vet, time="time", event="event",
+                                                  distribution="burr")
+    assert 0 <= aft.loglik_ - burr.loglik_ < 0.05
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ph = FlexibleSurvivalRegressor.from_formula("~ karno + C(celltype)", vet, time="time", event="event",
+                                                    scale="ph")
+    assert any(issubclass(w.category, ConvergenceWarning) and "γ ran to its upper bound" in str(w.message)
+               for w in caught)
+    assert not ph.converged_ and "threshold limit" in ph.boundary_
+    assert ph.loglik_ >= FlexibleSurvivalRegressor.from_formula(
+        "~ karno + C(celltype)", vet, time="time", event="event", scale="ph", distribution="burr").loglik_ - 1e-6
