@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._results import likelihood_ratio_test
-from ..exceptions import ConvergenceWarning
+from ..exceptions import ConvergenceWarning, NumericalWarning
 
 __all__ = ["compare_special_cases"]
 
@@ -81,6 +81,7 @@ def compare_special_cases(X, y=None, *, data=None, scale="aft", shape_covariates
     for dist, sc, shape in specs:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
+            warnings.simplefilter("always", NumericalWarning)
             if data is None:
                 model = FlexibleSurvivalRegressor(distribution=dist, scale=sc, shape_covariates=shape)
                 model.fit(X, y, sample_weight=sample_weight, **fit_params)
@@ -88,7 +89,8 @@ def compare_special_cases(X, y=None, *, data=None, scale="aft", shape_covariates
                 model = FlexibleSurvivalRegressor.from_formula(
                     X, data, distribution=dist, scale=sc, shape_covariates=shape,
                     sample_weight=sample_weight, **fit_params)
-        note = "; ".join(str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning))
+        note = "; ".join(str(w.message) for w in caught
+                         if issubclass(w.category, (ConvergenceWarning, NumericalWarning)))
         fits[(dist, sc, shape)] = model
         r = model.result_
         rows.append({"distribution": dist, "scale": sc, "shape_covariates": shape,

@@ -139,12 +139,24 @@ def test_formula_matches_arrays_and_categoricals(lung_fit, lung):
         m.predict_survival_function(new, [30.0])
 
 
-def test_special_cases_nested_below_apgw(lung):
-    X, y = lung[["age", "sex", "ph_ecog"]], lung[["time", "event"]]
-    tab = compare_special_cases(X, y, shape_covariates=False)
-    apgw = tab[(tab.distribution == "apgw") & (tab.scale == "aft")].loglik.iloc[0]
-    for dist in ("exponential", "weibull", "loglogistic", "burr"):
-        assert apgw >= tab[tab.distribution == dist].loglik.iloc[0] - 1e-6
+@pytest.mark.parametrize("dataset, scale", [("lung", "aft"), ("lung", "ph"), ("veteran", "aft"), ("veteran", "ph")])
+def test_special_cases_nested_below_apgw(dataset, scale):
+    if dataset == "lung":
+        data = load_lung()
+        X = data[["age", "sex", "ph_ecog"]]
+    else:
+        data = load_veteran()
+        X = pd.get_dummies(data[["karno", "celltype"]], columns=["celltype"], drop_first=True, dtype=float)
+    y = data[["time", "event"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # veteran PH: γ → ∞ (reported)
+        tab = compare_special_cases(X, y, scale=scale, shape_covariates=True)
+    apgw = tab[(tab.distribution == "apgw") & (tab.scale == scale) & ~tab.shape_covariates].loglik.iloc[0]
+    nested = ("exponential", "weibull", "loglogistic", "burr") if scale == "aft" else ("exponential", "weibull", "burr")
+    for dist in nested:
+        assert apgw >= tab[tab.distribution == dist].loglik.iloc[0] - 1e-6, dist
+    mpr = tab[tab.shape_covariates].loglik.iloc[0]
+    assert mpr >= apgw - 1e-6
     row = tab[tab.distribution == "weibull"].iloc[0]
     assert row.lr_df == 2 and np.isclose(row.lr_stat, 2 * (apgw - row.loglik))
 
