@@ -18,11 +18,9 @@ set rather than at every evaluation of the likelihood.
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 GENERAL, WEIBULL, BURR = 0, 1, 2
-# rows per parallel task of the fused kernels: large enough that thread start-up is negligible
-_CHUNK = 4096
 
 
 @njit(cache=True)
@@ -228,37 +226,35 @@ def apgw_terms2(logt, eta_l, eta_p, eta_g, eta_k, logh, dlogh, d2logh, H, dH, d2
                                    dlogh[i], d2logh[i], dH[i], d2H[i])
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def apgw_right_censored(logt, event, eta_l, eta_p, eta_g, eta_k, ll, score, case=GENERAL):
     """Fused contributions for right-censored data without delayed entry.
 
-    ll = δ log h(t) - H(t) and its score, in one (parallel) pass: the common case; the general
-    case goes through :func:`distreg.likelihood.survival_terms.censored_loglik`.
+    ll = δ log h(t) - H(t) and its score in one pass: the common case; the general case goes
+    through :func:`distreg.likelihood.survival_terms.censored_loglik`.
     """
     n = logt.shape[0]
-    for c in prange((n + _CHUNK - 1) // _CHUNK):
-        dlogh = np.empty(4)
-        dH = np.empty(4)
-        for i in range(c * _CHUNK, min(n, (c + 1) * _CHUNK)):
-            lh, H = _apgw_row(case, logt[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i], dlogh, dH)
-            d = event[i]
-            ll[i] = d * lh - H
-            for j in range(4):
-                score[i, j] = d * dlogh[j] - dH[j]
+    dlogh = np.empty(4)
+    dH = np.empty(4)
+    for i in range(n):
+        lh, H = _apgw_row(case, logt[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i], dlogh, dH)
+        d = event[i]
+        ll[i] = d * lh - H
+        for j in range(4):
+            score[i, j] = d * dlogh[j] - dH[j]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def apgw_right_censored_hessian(logt, event, eta_l, eta_p, eta_g, eta_k, hess, case=GENERAL):
     """Per-row Hessian δ ∂²log h - ∂²H (n, 4, 4) of :func:`apgw_right_censored`, in one pass."""
     n = logt.shape[0]
-    for c in prange((n + _CHUNK - 1) // _CHUNK):
-        dlogh = np.empty(4)
-        dH = np.empty(4)
-        d2logh = np.empty((4, 4))
-        d2H = np.empty((4, 4))
-        for i in range(c * _CHUNK, min(n, (c + 1) * _CHUNK)):
-            _apgw_row2(case, logt[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i], dlogh, d2logh, dH, d2H)
-            d = event[i]
-            for a in range(4):
-                for b in range(4):
-                    hess[i, a, b] = d * d2logh[a, b] - d2H[a, b]
+    dlogh = np.empty(4)
+    dH = np.empty(4)
+    d2logh = np.empty((4, 4))
+    d2H = np.empty((4, 4))
+    for i in range(n):
+        _apgw_row2(case, logt[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i], dlogh, d2logh, dH, d2H)
+        d = event[i]
+        for a in range(4):
+            for b in range(4):
+                hess[i, a, b] = d * d2logh[a, b] - d2H[a, b]

@@ -56,7 +56,7 @@ class APGWSpec(LikelihoodSpec):
     Parameters are λ, φ, γ (log links) and κ (``log1p`` link: η_κ = log(κ+1)). Terms come from
     the numba kernel :func:`distreg._kernels.likelihood_survival.apgw_terms` and are assembled
     by :func:`distreg.likelihood.survival_terms.censored_loglik`; right-censored data without
-    delayed entry take one fused (parallel) pass.
+    delayed entry take one fused pass.
 
     Parameters
     ----------

