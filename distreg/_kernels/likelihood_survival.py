@@ -14,7 +14,8 @@ Every kernel takes a ``case``: :data:`GENERAL` evaluates the formulas above at t
 :data:`WEIBULL` (κ = 1: H = λu) and :data:`BURR` (κ = 0: H = λ log1p(u)) are the closed forms of
 the nested special cases with κ fixed, several times cheaper; they ignore η_κ and return zero
 κ-derivatives (κ is not a free parameter there). Times enter as log t, computed once per data
-set rather than at every evaluation of the likelihood.
+set rather than at every evaluation of the likelihood, and γ = exp(η_γ) is recomputed only when
+η_γ changes from one row to the next (an intercept-only shape is one exponential per pass).
 """
 
 import numpy as np
@@ -66,9 +67,8 @@ def _phi3(x):
 
 
 @njit(cache=True, inline="always")
-def _apgw_row(case, logt, el, ep, eg, ek, dlogh, dH):
-    """log h and H at one log time; fills dlogh (4,) and dH (4,). See :func:`apgw_terms`."""
-    gam = np.exp(eg)
+def _apgw_row(case, logt, el, ep, eg, gam, ek, dlogh, dH):
+    """log h and H at one log time (γ = exp(η_γ) given); fills dlogh (4,) and dH (4,)."""
     z = gam * (ep + logt)  # log u
     lh0 = el + eg + z - logt  # log h of the Weibull part
     dlogh[0] = 1.0
@@ -129,15 +129,14 @@ def _apgw_row(case, logt, el, ep, eg, ek, dlogh, dH):
 
 
 @njit(cache=True, inline="always")
-def _apgw_row2(case, logt, el, ep, eg, ek, dlogh, d2logh, dH, d2H):
+def _apgw_row2(case, logt, el, ep, eg, gam, ek, dlogh, d2logh, dH, d2H):
     """Like :func:`_apgw_row`, plus the second derivatives d2logh, d2H (4, 4)."""
-    gam = np.exp(eg)
     z = gam * (ep + logt)
     for a in range(4):
         for b in range(4):
             d2logh[a, b] = 0.0
             d2H[a, b] = 0.0
-    logh, H = _apgw_row(case, logt, el, ep, eg, ek, dlogh, dH)
+    logh, H = _apgw_row(case, logt, el, ep, eg, gam, ek, dlogh, dH)
     # derivatives of z = log u in (η_φ, η_γ): z_φ = γ, z_γ = z, z_φφ = 0, z_φγ = γ, z_γγ = z;
     # the Weibull part of log h is linear in z plus η_γ
     d2logh[1, 2] = gam
@@ -213,16 +212,22 @@ def apgw_terms(logt, eta_l, eta_p, eta_g, eta_k, logh, dlogh, H, dH, case=GENERA
     The columns of the derivative arrays are (η_λ, η_φ, η_γ, η_κ).
     """
     n = logt.shape[0]
+    eg, gam = 0.0, 1.0
     for i in range(n):
-        logh[i], H[i] = _apgw_row(case, logt[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i], dlogh[i], dH[i])
+        if eta_g[i] != eg:
+            eg, gam = eta_g[i], np.exp(eta_g[i])
+        logh[i], H[i] = _apgw_row(case, logt[i], eta_l[i], eta_p[i], eg, gam, eta_k[i], dlogh[i], dH[i])
 
 
 @njit(cache=True)
 def apgw_terms2(logt, eta_l, eta_p, eta_g, eta_k, logh, dlogh, d2logh, H, dH, d2H, case=GENERAL):
     """Like :func:`apgw_terms`, plus the second derivatives d2logh, d2H of shape (n, 4, 4)."""
     n = logt.shape[0]
+    eg, gam = 0.0, 1.0
     for i in range(n):
-        logh[i], H[i] = _apgw_row2(case, logt[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i],
+        if eta_g[i] != eg:
+            eg, gam = eta_g[i], np.exp(eta_g[i])
+        logh[i], H[i] = _apgw_row2(case, logt[i], eta_l[i], eta_p[i], eg, gam, eta_k[i],
                                    dlogh[i], d2logh[i], dH[i], d2H[i])
 
 
@@ -236,8 +241,11 @@ def apgw_right_censored(logt, event, eta_l, eta_p, eta_g, eta_k, ll, score, case
     n = logt.shape[0]
     dlogh = np.empty(4)
     dH = np.empty(4)
+    eg, gam = 0.0, 1.0
     for i in range(n):
-        lh, H = _apgw_row(case, logt[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i], dlogh, dH)
+        if eta_g[i] != eg:
+            eg, gam = eta_g[i], np.exp(eta_g[i])
+        lh, H = _apgw_row(case, logt[i], eta_l[i], eta_p[i], eg, gam, eta_k[i], dlogh, dH)
         d = event[i]
         ll[i] = d * lh - H
         for j in range(4):
@@ -252,8 +260,11 @@ def apgw_right_censored_hessian(logt, event, eta_l, eta_p, eta_g, eta_k, hess, c
     dH = np.empty(4)
     d2logh = np.empty((4, 4))
     d2H = np.empty((4, 4))
+    eg, gam = 0.0, 1.0
     for i in range(n):
-        _apgw_row2(case, logt[i], eta_l[i], eta_p[i], eta_g[i], eta_k[i], dlogh, d2logh, dH, d2H)
+        if eta_g[i] != eg:
+            eg, gam = eta_g[i], np.exp(eta_g[i])
+        _apgw_row2(case, logt[i], eta_l[i], eta_p[i], eg, gam, eta_k[i], dlogh, d2logh, dH, d2H)
         d = event[i]
         for a in range(4):
             for b in range(4):

@@ -308,6 +308,11 @@ def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, wa
     if info.size and definite:
         try:
             chol = linalg.cho_factor(info)
+            # an exactly collinear design can still factor in floating point, with a pivot at
+            # rounding level: the share of a coefficient's information not explained by the
+            # others (1 - R²) below 1e-11 means its standard error is not determined
+            if np.min(np.diag(chol[0]) ** 2 / np.diag(info)) < 1e-11:
+                raise linalg.LinAlgError("numerically singular information")
             vcov_s[np.ix_(free, free)] = linalg.cho_solve(chol, np.eye(info.shape[0]))
         except (linalg.LinAlgError, ValueError):  # singular, or non-finite entries
             definite = False
@@ -382,9 +387,15 @@ def _newton_polish(obj, beta, bounds, tol, max_steps=50):
             t /= 2
         if not improved:
             break
-        small = np.max(np.abs(cand - beta)) <= 1e-12 * max(1.0, np.max(np.abs(beta)))
+        size = np.max(np.abs(cand - beta)) / max(1.0, np.max(np.abs(beta)))
         beta, value, grad = cand, cval, cgrad
+        done = size <= 1e-12 or np.max(np.abs(grad[free])) / obj.wsum < tol * 1e-4
+        if done and size <= 1e-7:
+            # the last step was tiny: the information at the new point differs from H by a
+            # relative O(step), far below the precision of any standard error, so the pass
+            # over the data that would recompute it is saved
+            break
         H = obj.hessian(beta)
-        if small or np.max(np.abs(grad[free])) / obj.wsum < tol * 1e-4:
+        if done:
             break
     return beta, H, steps
