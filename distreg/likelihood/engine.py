@@ -293,8 +293,7 @@ def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, wa
             f"{type(spec).__name__}: the log-likelihood is not finite at any starting point; "
             "check that the response lies in the support of the distribution."
         )
-    n_iter = int(best.nit)
-    beta = best.x
+    beta, n_iter = best.x, int(best.nit)
     # max_iter bounds the total work: the Newton polish gets the iterations L-BFGS-B left over
     beta, H, n_newton = _newton_polish(obj, beta, bvec, tol, max_steps=min(50, max(max_iter - n_iter, 0)))
     value, grad = obj.value_and_grad(beta)

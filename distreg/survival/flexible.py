@@ -225,7 +225,8 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
 
     # ------------------------------------------------------------------ engine hooks
     def _spec(self):
-        return APGWSpec(DISTRIBUTIONS[self.distribution].get("kappa") if self.distribution in DISTRIBUTIONS else None)
+        # κ fixed by the special case selects its closed-form kernel (checked in _check_options)
+        return APGWSpec(DISTRIBUTIONS.get(self.distribution, {}).get("kappa"))
 
     def _check_options(self):
         check_option(self.distribution, "distribution", list(DISTRIBUTIONS))
