@@ -232,3 +232,12 @@ def test_veteran_unconstrained_fits_interior_aft_and_boundary_ph():
     assert not ph.converged_ and "threshold limit" in ph.boundary_
     assert ph.loglik_ >= FlexibleSurvivalRegressor.from_formula(
         "~ karno + C(celltype)", vet, time="time", event="event", scale="ph", distribution="burr").loglik_ - 1e-6
+
+
+def test_compare_special_cases_argument_errors(lung):
+    with pytest.raises(TypeError, match="X must be a formula string"):
+        compare_special_cases(lung[["age"]], data=lung, event="event")
+    with pytest.raises(ValueError, match="leave y unset"):
+        compare_special_cases("time ~ age", lung[["time", "event"]], data=lung, event="event")
+    with pytest.raises(ValueError, match="needs y"):
+        compare_special_cases(lung[["age"]])
