@@ -14,8 +14,9 @@ Every kernel takes a ``case``: :data:`GENERAL` evaluates the formulas above at t
 :data:`WEIBULL` (κ = 1: H = λu) and :data:`BURR` (κ = 0: H = λ log1p(u)) are the closed forms of
 the nested special cases with κ fixed, several times cheaper; they ignore η_κ and return zero
 κ-derivatives (κ is not a free parameter there). Times enter as log t, computed once per data
-set rather than at every evaluation of the likelihood, and γ = exp(η_γ) is recomputed only when
-η_γ changes from one row to the next (an intercept-only shape is one exponential per pass).
+set rather than at every evaluation of the likelihood, and λ, γ and κ + 1 are exponentiated only
+when their η changes from one row to the next (an intercept-only parameter costs one exponential
+per pass).
 """
 
 import numpy as np
@@ -25,50 +26,55 @@ GENERAL, WEIBULL, BURR = 0, 1, 2
 
 
 @njit(cache=True)
-def _log1pexp(m):
-    if m > 35.0:
-        return m + np.exp(-m)
-    return np.log1p(np.exp(m))
-
-
-@njit(cache=True)
-def _expit(m):
+def _softplus_expit(m):
+    """log(1 + e^m) and 1/(1 + e^-m), stable for every m, from one exponential."""
+    e = np.exp(-abs(m))
     if m >= 0:
-        return 1.0 / (1.0 + np.exp(-m))
-    e = np.exp(m)
-    return e / (1.0 + e)
+        return m + np.log1p(e), 1.0 / (1.0 + e)
+    return np.log1p(e), e / (1.0 + e)
 
 
 @njit(cache=True)
-def _exprel(x):
-    # (e^x - 1)/x, with the removable singularity at 0
+def _cached_exp(x, x_prev, value_prev):
+    # rows of one covariate pattern (an intercept-only parameter: every row) share η
+    if x == x_prev:
+        return x_prev, value_prev
+    return x, np.exp(x)
+
+
+@njit(cache=True)
+def _exprel(x, em1):
+    # (e^x - 1)/x from em1 = expm1(x), with the removable singularity at 0
     if abs(x) < 1e-5:
         return 1.0 + x * (0.5 + x / 6.0)
-    return np.expm1(x) / x
+    return em1 / x
 
 
 @njit(cache=True)
-def _phi2(x):
+def _phi2(x, em1):
     # (x e^x - e^x + 1)/x^2 = sum_{n>=2} (n-1) x^(n-2)/n!; series near 0 avoids cancellation
     if abs(x) < 0.05:
         return (0.5 + x * (1.0 / 3.0 + x * (1.0 / 8.0 + x * (1.0 / 30.0 + x * (
             1.0 / 144.0 + x * (1.0 / 840.0 + x * (1.0 / 5760.0 + x / 45360.0)))))))
-    return (x * np.exp(x) - np.expm1(x)) / (x * x)
+    return (x * (em1 + 1.0) - em1) / (x * x)
 
 
 @njit(cache=True)
-def _phi3(x):
+def _phi3(x, em1):
     # (x² e^x - 2x e^x + 2e^x - 2)/x³ = sum_{n>=3} (n-1)(n-2) x^(n-3)/n!
     if abs(x) < 0.1:
         return (1.0 / 3.0 + x * (0.25 + x * (0.1 + x * (1.0 / 36.0 + x * (1.0 / 168.0 + x * (
             1.0 / 960.0 + x * (1.0 / 6480.0 + x * (1.0 / 50400.0 + x / 443520.0))))))))
-    ex = np.exp(x)
-    return (x * x * ex - 2.0 * x * ex + 2.0 * np.expm1(x)) / (x * x * x)
+    ex = em1 + 1.0
+    return (x * x * ex - 2.0 * x * ex + 2.0 * em1) / (x * x * x)
 
 
 @njit(cache=True, inline="always")
-def _apgw_row(case, logt, el, ep, eg, gam, ek, dlogh, dH):
-    """log h and H at one log time (γ = exp(η_γ) given); fills dlogh (4,) and dH (4,)."""
+def _apgw_row(case, logt, el, lam, ep, eg, gam, ek, c, dlogh, dH):
+    """log h and H at one log time; fills dlogh (4,) and dH (4,).
+
+    λ = exp(η_λ), γ = exp(η_γ) and c = exp(η_κ) = κ + 1 are given with their η.
+    """
     z = gam * (ep + logt)  # log u
     lh0 = el + eg + z - logt  # log h of the Weibull part
     dlogh[0] = 1.0
@@ -82,10 +88,8 @@ def _apgw_row(case, logt, el, ep, eg, gam, ek, dlogh, dH):
         dH[2] = H * z
         dH[3] = 0.0
         return lh0, H
-    lam = np.exp(el)
     if case == BURR:
-        L = _log1pexp(z)
-        p = _expit(z)
+        L, p = _softplus_expit(z)
         dlogh[1] = gam * (1.0 - p)
         dlogh[2] = 1.0 + z * (1.0 - p)
         dlogh[3] = 0.0
@@ -108,18 +112,17 @@ def _apgw_row(case, logt, el, ep, eg, gam, ek, dlogh, dH):
         dH[2] = lam * eu * u * z
         dH[3] = 0.0
         return lh0 + u, H
-    c = np.exp(ek)
     q = c - 1.0  # κ
     m = z - ek  # log(u/c)
-    L = _log1pexp(m)
-    p = _expit(m)
+    L, p = _softplus_expit(m)
     dlogh[1] = gam * (1.0 + (q - 1.0) * p)
     dlogh[2] = 1.0 + z * (1.0 + (q - 1.0) * p)
     dlogh[3] = c * L - (q - 1.0) * p
     x = q * L
-    G = L * _exprel(x)
-    E = np.exp(x)
-    Gq = L * L * _phi2(x)
+    em1 = np.expm1(x)
+    E = em1 + 1.0
+    G = L * _exprel(x, em1)
+    Gq = L * L * _phi2(x, em1)
     H = lam * c * G
     dH[0] = H
     dH[1] = lam * c * E * p * gam
@@ -129,14 +132,14 @@ def _apgw_row(case, logt, el, ep, eg, gam, ek, dlogh, dH):
 
 
 @njit(cache=True, inline="always")
-def _apgw_row2(case, logt, el, ep, eg, gam, ek, dlogh, d2logh, dH, d2H):
+def _apgw_row2(case, logt, el, lam, ep, eg, gam, ek, c, dlogh, d2logh, dH, d2H):
     """Like :func:`_apgw_row`, plus the second derivatives d2logh, d2H (4, 4)."""
     z = gam * (ep + logt)
     for a in range(4):
         for b in range(4):
             d2logh[a, b] = 0.0
             d2H[a, b] = 0.0
-    logh, H = _apgw_row(case, logt, el, ep, eg, gam, ek, dlogh, dH)
+    logh, H = _apgw_row(case, logt, el, lam, ep, eg, gam, ek, c, dlogh, dH)
     # derivatives of z = log u in (η_φ, η_γ): z_φ = γ, z_γ = z, z_φφ = 0, z_φγ = γ, z_γγ = z;
     # the Weibull part of log h is linear in z plus η_γ
     d2logh[1, 2] = gam
@@ -150,12 +153,12 @@ def _apgw_row2(case, logt, el, ep, eg, gam, ek, dlogh, d2logh, dH, d2H):
         d2H[1, 2] = H * gam * (z + 1.0)
         d2H[2, 2] = H * z * (z + 1.0)
     elif case == BURR or np.isfinite(ek):
-        lam = np.exp(el)
-        c = 1.0 if case == BURR else np.exp(ek)
+        if case == BURR:  # κ = 0 whatever η_κ holds
+            c = 1.0
+            ek = 0.0
         q = c - 1.0
-        m = z - (0.0 if case == BURR else ek)
-        L = _log1pexp(m)
-        p = _expit(m)
+        m = z - ek
+        L, p = _softplus_expit(m)
         pp = p * (1.0 - p)
         # derivatives of L = log1p(u/c): m_φ = γ, m_γ = z, m_κ = -1, m_φγ = γ, m_γγ = z
         Lb, Lg, Lk = p * gam, p * z, -p
@@ -166,7 +169,8 @@ def _apgw_row2(case, logt, el, ep, eg, gam, ek, dlogh, d2logh, dH, d2H):
         d2logh[1, 2] += (q - 1.0) * Lbg
         d2logh[2, 2] += (q - 1.0) * Lgg
         x = q * L
-        E = np.exp(x)
+        em1 = np.expm1(x)
+        E = em1 + 1.0
         d2H[1, 1] = lam * c * E * (q * Lb * Lb + Lbb)
         d2H[1, 2] = lam * c * E * (q * Lb * Lg + Lbg)
         d2H[2, 2] = lam * c * E * (q * Lg * Lg + Lgg)
@@ -177,9 +181,9 @@ def _apgw_row2(case, logt, el, ep, eg, gam, ek, dlogh, d2logh, dH, d2H):
             d2logh[1, 3] = c * Lb + (q - 1.0) * Lbk
             d2logh[2, 3] = c * Lg + (q - 1.0) * Lgk
             d2logh[3, 3] = c * L + 2.0 * c * Lk + (q - 1.0) * Lkk
-            G = L * _exprel(x)
-            Gq = L * L * _phi2(x)
-            Gqq = L * L * L * _phi3(x)
+            G = L * _exprel(x, em1)
+            Gq = L * L * _phi2(x, em1)
+            Gqq = L * L * L * _phi3(x, em1)
             Ek = c * L + q * Lk  # (∂E/∂η_κ)/E
             d2H[1, 3] = lam * (c * E * Lb * (1.0 + Ek) + c * E * Lbk)
             d2H[2, 3] = lam * (c * E * Lg * (1.0 + Ek) + c * E * Lgk)
@@ -187,7 +191,6 @@ def _apgw_row2(case, logt, el, ep, eg, gam, ek, dlogh, d2logh, dH, d2H):
                                + 2.0 * c * c * L * E * Lk + c * E * q * Lk * Lk + c * E * Lkk)
     else:
         # κ → ∞: H = λ(e^u - 1), log h has the extra term u
-        lam = np.exp(el)
         u = np.exp(z)
         eu = np.exp(u)
         ub, ug = gam * u, z * u
@@ -212,22 +215,24 @@ def apgw_terms(logt, eta_l, eta_p, eta_g, eta_k, logh, dlogh, H, dH, case=GENERA
     The columns of the derivative arrays are (η_λ, η_φ, η_γ, η_κ).
     """
     n = logt.shape[0]
-    eg, gam = 0.0, 1.0
+    el, lam, eg, gam, ek, c = 0.0, 1.0, 0.0, 1.0, 0.0, 1.0
     for i in range(n):
-        if eta_g[i] != eg:
-            eg, gam = eta_g[i], np.exp(eta_g[i])
-        logh[i], H[i] = _apgw_row(case, logt[i], eta_l[i], eta_p[i], eg, gam, eta_k[i], dlogh[i], dH[i])
+        el, lam = _cached_exp(eta_l[i], el, lam)
+        eg, gam = _cached_exp(eta_g[i], eg, gam)
+        ek, c = _cached_exp(eta_k[i], ek, c)
+        logh[i], H[i] = _apgw_row(case, logt[i], el, lam, eta_p[i], eg, gam, ek, c, dlogh[i], dH[i])
 
 
 @njit(cache=True)
 def apgw_terms2(logt, eta_l, eta_p, eta_g, eta_k, logh, dlogh, d2logh, H, dH, d2H, case=GENERAL):
     """Like :func:`apgw_terms`, plus the second derivatives d2logh, d2H of shape (n, 4, 4)."""
     n = logt.shape[0]
-    eg, gam = 0.0, 1.0
+    el, lam, eg, gam, ek, c = 0.0, 1.0, 0.0, 1.0, 0.0, 1.0
     for i in range(n):
-        if eta_g[i] != eg:
-            eg, gam = eta_g[i], np.exp(eta_g[i])
-        logh[i], H[i] = _apgw_row2(case, logt[i], eta_l[i], eta_p[i], eg, gam, eta_k[i],
+        el, lam = _cached_exp(eta_l[i], el, lam)
+        eg, gam = _cached_exp(eta_g[i], eg, gam)
+        ek, c = _cached_exp(eta_k[i], ek, c)
+        logh[i], H[i] = _apgw_row2(case, logt[i], el, lam, eta_p[i], eg, gam, ek, c,
                                    dlogh[i], d2logh[i], dH[i], d2H[i])
 
 
@@ -241,11 +246,12 @@ def apgw_right_censored(logt, event, eta_l, eta_p, eta_g, eta_k, ll, score, case
     n = logt.shape[0]
     dlogh = np.empty(4)
     dH = np.empty(4)
-    eg, gam = 0.0, 1.0
+    el, lam, eg, gam, ek, c = 0.0, 1.0, 0.0, 1.0, 0.0, 1.0
     for i in range(n):
-        if eta_g[i] != eg:
-            eg, gam = eta_g[i], np.exp(eta_g[i])
-        lh, H = _apgw_row(case, logt[i], eta_l[i], eta_p[i], eg, gam, eta_k[i], dlogh, dH)
+        el, lam = _cached_exp(eta_l[i], el, lam)
+        eg, gam = _cached_exp(eta_g[i], eg, gam)
+        ek, c = _cached_exp(eta_k[i], ek, c)
+        lh, H = _apgw_row(case, logt[i], el, lam, eta_p[i], eg, gam, ek, c, dlogh, dH)
         d = event[i]
         ll[i] = d * lh - H
         for j in range(4):
@@ -260,11 +266,12 @@ def apgw_right_censored_hessian(logt, event, eta_l, eta_p, eta_g, eta_k, hess, c
     dH = np.empty(4)
     d2logh = np.empty((4, 4))
     d2H = np.empty((4, 4))
-    eg, gam = 0.0, 1.0
+    el, lam, eg, gam, ek, c = 0.0, 1.0, 0.0, 1.0, 0.0, 1.0
     for i in range(n):
-        if eta_g[i] != eg:
-            eg, gam = eta_g[i], np.exp(eta_g[i])
-        _apgw_row2(case, logt[i], eta_l[i], eta_p[i], eg, gam, eta_k[i], dlogh, d2logh, dH, d2H)
+        el, lam = _cached_exp(eta_l[i], el, lam)
+        eg, gam = _cached_exp(eta_g[i], eg, gam)
+        ek, c = _cached_exp(eta_k[i], ek, c)
+        _apgw_row2(case, logt[i], el, lam, eta_p[i], eg, gam, ek, c, dlogh, d2logh, dH, d2H)
         d = event[i]
         for a in range(4):
             for b in range(4):

@@ -328,36 +328,7 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         self._check_options()
         super()._fit_designs(designs, data, w)
         self.boundary_ = None
-        messages = []
-        # a fit at a bound, or one that stopped without converging close to it (the likelihood is
-        # flat along a ridge towards a limit of the family), is reported with the limit it approaches
-        slack = 1e-6 if self.converged_ else _NEAR_BOUND
-        if self._fixed_offsets_["kappa"] is None:
-            eta_k = float(self.coef_["kappa"][0])
-            gamma = float(np.exp(self.coef_["gamma"][0]))
-            if eta_k >= _KAPPA_BOUNDS[1] - slack:
-                messages.append(
-                    f"κ ran to its upper bound (κ → ∞): the fit approaches the κ → ∞ limit of the APGW, "
-                    f"H = λ(exp((φt)^γ) - 1), which is the Gompertz model when γ = 1 "
-                    f"(estimated γ intercept {gamma:.3g}); consider distribution='gompertz'."
-                )
-            elif eta_k <= _KAPPA_BOUNDS[0] + slack:
-                A = float(np.exp(self.coef_["lambda"][0] + eta_k)) if self.coef_["lambda"].size == 1 else np.nan
-                messages.append(
-                    "κ ran to its lower bound (κ → -1): the fit approaches the bounded-cumulative-hazard "
-                    "(promotion-time) cure model H = A·F(t) with a log-logistic F and A = λ(κ+1) "
-                    f"(here about {A:.3g}, cure fraction exp(-A) = {np.exp(-A):.3g}); κ itself is not identified."
-                )
-        if self._fixed_offsets_["gamma"] is None and self.coef_["gamma"].size == 1:
-            eta_g = float(self.coef_["gamma"][0])
-            if eta_g >= _GAMMA_BOUNDS[1] - slack:
-                messages.append(
-                    f"γ ran to its upper bound (γ → ∞, here γ = {np.exp(eta_g):.3g}): the hazard switches "
-                    "on at t = 1/φ (a threshold limit with H ≈ λγ log(φt) after it); a Weibull or "
-                    "log-logistic special case, or the other scale, describes these data more economically."
-                )
-            elif eta_g <= _GAMMA_BOUNDS[0] + slack:
-                messages.append("γ ran to its lower bound (γ → 0): the time scale is not identified.")
+        messages = _boundary_messages(self.coef_, self._fixed_offsets_, self.converged_)
         if messages:
             self.boundary_ = " ".join(messages)
             warnings.warn(f"FlexibleSurvivalRegressor: {self.boundary_}", ConvergenceWarning, stacklevel=3)
@@ -543,3 +514,42 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         z = stats.norm.ppf(0.5 + cl / 2)
         with np.errstate(over="ignore", invalid="ignore"):
             return np.exp(base - z * se), np.exp(base + z * se)
+
+
+def _boundary_messages(coef, fixed, converged):
+    """Which limits of the APGW a fit approaches: a list of messages (empty for an interior fit).
+
+    ``coef`` maps parameter names to coefficients (link scale), ``fixed`` gives the fixed η of
+    parameters without coefficients (None for free ones).
+    """
+    messages = []
+    # a fit at a bound, or one that stopped without converging close to it (the likelihood is
+    # flat along a ridge towards a limit of the family), is reported with the limit it approaches
+    slack = 1e-6 if converged else _NEAR_BOUND
+    if fixed["kappa"] is None:
+        eta_k = float(coef["kappa"][0])
+        gamma = float(np.exp(coef["gamma"][0]))
+        if eta_k >= _KAPPA_BOUNDS[1] - slack:
+            messages.append(
+                f"κ ran to its upper bound (κ → ∞): the fit approaches the κ → ∞ limit of the APGW, "
+                f"H = λ(exp((φt)^γ) - 1), which is the Gompertz model when γ = 1 "
+                f"(estimated γ intercept {gamma:.3g}); consider distribution='gompertz'."
+            )
+        elif eta_k <= _KAPPA_BOUNDS[0] + slack:
+            A = float(np.exp(coef["lambda"][0] + eta_k)) if coef["lambda"].size == 1 else np.nan
+            messages.append(
+                "κ ran to its lower bound (κ → -1): the fit approaches the bounded-cumulative-hazard "
+                "(promotion-time) cure model H = A·F(t) with a log-logistic F and A = λ(κ+1) "
+                f"(here about {A:.3g}, cure fraction exp(-A) = {np.exp(-A):.3g}); κ itself is not identified."
+            )
+    if fixed["gamma"] is None and coef["gamma"].size == 1:
+        eta_g = float(coef["gamma"][0])
+        if eta_g >= _GAMMA_BOUNDS[1] - slack:
+            messages.append(
+                f"γ ran to its upper bound (γ → ∞, here γ = {np.exp(eta_g):.3g}): the hazard switches "
+                "on at t = 1/φ (a threshold limit with H ≈ λγ log(φt) after it); a Weibull or "
+                "log-logistic special case, or the other scale, describes these data more economically."
+            )
+        elif eta_g <= _GAMMA_BOUNDS[0] + slack:
+            messages.append("γ ran to its lower bound (γ → 0): the time scale is not identified.")
+    return messages
