@@ -45,7 +45,9 @@ class KappaProfile:
     cutoff : float
         ℓ̂ - χ²₁(confidence_level)/2: the profile is above it inside the interval.
     profile : pandas.DataFrame
-        Every evaluated point: ``kappa``, ``eta_kappa`` (log(κ+1)) and ``loglik``, sorted by κ.
+        Every evaluated point, sorted by κ: ``kappa``, ``eta_kappa`` (log(κ+1)), ``loglik`` and
+        ``converged`` (whether that refit converged; one that stopped early gives a profile value
+        slightly too low there, and so an interval slightly too narrow).
     """
 
     estimate: float
@@ -122,6 +124,7 @@ def profile_kappa(model, X, y, *, sample_weight=None, entry=None, confidence_lev
     cutoff = ll_hat - stats.chi2.ppf(cl, 1) / 2.0
     eta_hat = float(coef["kappa"][0])
     points = {eta_hat: ll_hat}
+    converged = {eta_hat: bool(model.converged_)}
     starts = {eta_hat: [coef[p] if designs[j].n_coef else 0.0 for j, p in enumerate(names)]}
 
     def profile(e):
@@ -134,9 +137,11 @@ def profile_kappa(model, X, y, *, sample_weight=None, entry=None, confidence_lev
         start[3] = 0.0
         fit = maximize_likelihood(spec, fixed, data, w, starts=[start], bounds=model._bounds(),
                                   max_iter=model.max_iter, tol=model.tol, warn=False)
-        points[e] = fit.loglik
+        # a κ where the likelihood cannot be evaluated lies outside any interval
+        points[e] = fit.loglik if np.isfinite(fit.loglik) else -np.inf
+        converged[e] = bool(fit.converged)
         starts[e] = [fit.coef[sl] if d.n_coef else 0.0 for d, sl in zip(fixed, fit.slices)]
-        return fit.loglik
+        return points[e]
 
     def end_point(direction):
         edge = _KAPPA_BOUNDS[1] if direction > 0 else _KAPPA_BOUNDS[0]
@@ -154,6 +159,7 @@ def profile_kappa(model, X, y, *, sample_weight=None, entry=None, confidence_lev
 
     lower, upper = end_point(-1), end_point(+1)
     etas = np.array(sorted(points))
-    table = pd.DataFrame({"kappa": np.expm1(etas), "eta_kappa": etas, "loglik": [points[e] for e in etas]})
+    table = pd.DataFrame({"kappa": np.expm1(etas), "eta_kappa": etas, "loglik": [points[e] for e in etas],
+                          "converged": [converged[e] for e in etas]})
     return KappaProfile(estimate=float(np.expm1(eta_hat)), lower=lower, upper=upper, confidence_level=cl,
                         loglik=ll_hat, cutoff=float(cutoff), profile=table)

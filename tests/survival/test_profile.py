@@ -78,3 +78,14 @@ def test_profile_rejects_fixed_kappa_and_other_data(veteran):
     m = veteran[2]
     with pytest.raises(ValueError, match="the data that the model was fitted on"):
         m.profile_kappa(X.iloc[:50], y.iloc[:50])
+
+
+def test_profile_records_convergence_and_leaves_inputs_untouched(veteran):
+    X, y, m = veteran
+    X0, y0 = X.copy(), y.copy()
+    prof = m.profile_kappa(X, y)
+    assert prof.profile["converged"].dtype == bool and prof.profile["converged"].all()
+    assert prof.profile["kappa"].is_monotonic_increasing
+    assert X.equals(X0) and y.equals(y0)
+    with pytest.raises(ValueError, match="confidence_level"):
+        m.profile_kappa(X, y, confidence_level=1.5)
