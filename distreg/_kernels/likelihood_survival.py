@@ -34,12 +34,19 @@ def _softplus_expit(m):
     return np.log1p(e), e / (1.0 + e)
 
 
-@njit(cache=True)
-def _cached_exp(x, x_prev, value_prev):
-    # rows of one covariate pattern (an intercept-only parameter: every row) share η
-    if x == x_prev:
-        return x_prev, value_prev
-    return x, np.exp(x)
+@njit(cache=True, inline="always")
+def _update_exps(state, el, eg, ek):
+    """state = [η_λ, λ, η_γ, γ, η_κ, κ+1] of the previous row, brought up to this row's η.
+
+    Rows of one covariate pattern (for an intercept-only parameter: every row) share η, so
+    each exponential is recomputed only when its η changes.
+    """
+    if el != state[0]:
+        state[0], state[1] = el, np.exp(el)
+    if eg != state[2]:
+        state[2], state[3] = eg, np.exp(eg)
+    if ek != state[4]:
+        state[4], state[5] = ek, np.exp(ek)
 
 
 @njit(cache=True)
@@ -215,24 +222,21 @@ def apgw_terms(logt, eta_l, eta_p, eta_g, eta_k, logh, dlogh, H, dH, case=GENERA
     The columns of the derivative arrays are (η_λ, η_φ, η_γ, η_κ).
     """
     n = logt.shape[0]
-    el, lam, eg, gam, ek, c = 0.0, 1.0, 0.0, 1.0, 0.0, 1.0
+    e = np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
     for i in range(n):
-        el, lam = _cached_exp(eta_l[i], el, lam)
-        eg, gam = _cached_exp(eta_g[i], eg, gam)
-        ek, c = _cached_exp(eta_k[i], ek, c)
-        logh[i], H[i] = _apgw_row(case, logt[i], el, lam, eta_p[i], eg, gam, ek, c, dlogh[i], dH[i])
+        _update_exps(e, eta_l[i], eta_g[i], eta_k[i])
+        logh[i], H[i] = _apgw_row(case, logt[i], e[0], e[1], eta_p[i], e[2], e[3], e[4], e[5],
+                                  dlogh[i], dH[i])
 
 
 @njit(cache=True)
 def apgw_terms2(logt, eta_l, eta_p, eta_g, eta_k, logh, dlogh, d2logh, H, dH, d2H, case=GENERAL):
     """Like :func:`apgw_terms`, plus the second derivatives d2logh, d2H of shape (n, 4, 4)."""
     n = logt.shape[0]
-    el, lam, eg, gam, ek, c = 0.0, 1.0, 0.0, 1.0, 0.0, 1.0
+    e = np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
     for i in range(n):
-        el, lam = _cached_exp(eta_l[i], el, lam)
-        eg, gam = _cached_exp(eta_g[i], eg, gam)
-        ek, c = _cached_exp(eta_k[i], ek, c)
-        logh[i], H[i] = _apgw_row2(case, logt[i], el, lam, eta_p[i], eg, gam, ek, c,
+        _update_exps(e, eta_l[i], eta_g[i], eta_k[i])
+        logh[i], H[i] = _apgw_row2(case, logt[i], e[0], e[1], eta_p[i], e[2], e[3], e[4], e[5],
                                    dlogh[i], d2logh[i], dH[i], d2H[i])
 
 
@@ -246,12 +250,10 @@ def apgw_right_censored(logt, event, eta_l, eta_p, eta_g, eta_k, ll, score, case
     n = logt.shape[0]
     dlogh = np.empty(4)
     dH = np.empty(4)
-    el, lam, eg, gam, ek, c = 0.0, 1.0, 0.0, 1.0, 0.0, 1.0
+    e = np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
     for i in range(n):
-        el, lam = _cached_exp(eta_l[i], el, lam)
-        eg, gam = _cached_exp(eta_g[i], eg, gam)
-        ek, c = _cached_exp(eta_k[i], ek, c)
-        lh, H = _apgw_row(case, logt[i], el, lam, eta_p[i], eg, gam, ek, c, dlogh, dH)
+        _update_exps(e, eta_l[i], eta_g[i], eta_k[i])
+        lh, H = _apgw_row(case, logt[i], e[0], e[1], eta_p[i], e[2], e[3], e[4], e[5], dlogh, dH)
         d = event[i]
         ll[i] = d * lh - H
         for j in range(4):
@@ -266,12 +268,11 @@ def apgw_right_censored_hessian(logt, event, eta_l, eta_p, eta_g, eta_k, hess, c
     dH = np.empty(4)
     d2logh = np.empty((4, 4))
     d2H = np.empty((4, 4))
-    el, lam, eg, gam, ek, c = 0.0, 1.0, 0.0, 1.0, 0.0, 1.0
+    e = np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
     for i in range(n):
-        el, lam = _cached_exp(eta_l[i], el, lam)
-        eg, gam = _cached_exp(eta_g[i], eg, gam)
-        ek, c = _cached_exp(eta_k[i], ek, c)
-        _apgw_row2(case, logt[i], el, lam, eta_p[i], eg, gam, ek, c, dlogh, d2logh, dH, d2H)
+        _update_exps(e, eta_l[i], eta_g[i], eta_k[i])
+        _apgw_row2(case, logt[i], e[0], e[1], eta_p[i], e[2], e[3], e[4], e[5],
+                   dlogh, d2logh, dH, d2H)
         d = event[i]
         for a in range(4):
             for b in range(4):
