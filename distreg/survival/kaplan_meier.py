@@ -75,7 +75,7 @@ class KaplanMeier(BaseEstimator):
         """
         cl = check_confidence_level(self.confidence_level, "confidence_level")
         data = survival_data(time, event, entry=entry)
-        t, d, a = data["time"], data["code"].astype(float), data["entry"]
+        t, d, a = data["time"], data["event"], data["entry"]
         n = t.shape[0]
         if sample_weight is None:
             w = np.ones(n)

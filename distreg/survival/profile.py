@@ -109,13 +109,8 @@ def profile_kappa(model, X, y, *, sample_weight=None, entry=None, confidence_lev
     coef = {p: np.asarray(model.coef_[p], float) for p in names}
 
     # the data must be those of the fit: ℓ at the estimates reproduces loglik_
-    eta = np.column_stack([
-        (0.0 if d.offset is None else np.asarray(d.offset, float))
-        + (d.matrix @ coef[p] if d.n_coef else 0.0) * np.ones(n)
-        for p, d in zip(names, designs)
-    ])
     with np.errstate(all="ignore"):
-        ll_hat = float(np.dot(w, spec.loglik(eta, data)[0]))
+        ll_hat = float(np.dot(w, spec.loglik(model._eta(X), data)[0]))
     if not np.isclose(ll_hat, model.loglik_, rtol=1e-8, atol=1e-8):
         raise ValueError(
             "X, y (with sample_weight and entry) must be the data that the model was fitted on: "

@@ -27,6 +27,14 @@ def run(t, eta):
     return logh, dlogh, H, dH
 
 
+def central_difference(t, E, j, step=1e-6):
+    """(log h, ∂log h, H, ∂H) differentiated numerically in column j of η."""
+    Ep, Em = E.copy(), E.copy()
+    Ep[:, j] += step
+    Em[:, j] -= step
+    return [(p - m) / (2 * step) for p, m in zip(run(t, Ep), run(t, Em))]
+
+
 ETAS = [
     (0.0, 0.0, 0.0, np.log(2.0)),     # exponential
     (0.3, -1.0, 0.5, np.log(2.0)),    # Weibull
@@ -56,14 +64,9 @@ def test_derivatives_match_finite_differences(eta):
     _, dlogh, H, dH = run(t, E)
     free = 3 if np.isinf(eta[3]) else 4
     for j in range(free):
-        step = 1e-6
-        Ep, Em = E.copy(), E.copy()
-        Ep[:, j] += step
-        Em[:, j] -= step
-        lp, _, Hp, _ = run(t, Ep)
-        lm, _, Hm, _ = run(t, Em)
-        np.testing.assert_allclose(dlogh[:, j], (lp - lm) / (2 * step), rtol=1e-6, atol=1e-7)
-        np.testing.assert_allclose(dH[:, j], (Hp - Hm) / (2 * step), rtol=1e-6, atol=1e-9)
+        fd_logh, _, fd_H, _ = central_difference(t, E, j)
+        np.testing.assert_allclose(dlogh[:, j], fd_logh, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(dH[:, j], fd_H, rtol=1e-6, atol=1e-9)
 
 
 def test_kappa_continuous_through_zero():
@@ -98,14 +101,9 @@ def test_second_derivatives_match_finite_differences(eta):
     np.testing.assert_allclose(dH, ref[3], rtol=1e-12, atol=1e-14)
     free = 3 if np.isinf(eta[3]) else 4
     for j in range(free):
-        step = 1e-6
-        Ep, Em = E.copy(), E.copy()
-        Ep[:, j] += step
-        Em[:, j] -= step
-        _, gp, _, Hp = run(t, Ep)
-        _, gm, _, Hm = run(t, Em)
-        np.testing.assert_allclose(d2logh[:, :, j], (gp - gm) / (2 * step), rtol=1e-5, atol=1e-6)
-        np.testing.assert_allclose(d2H[:, :, j], (Hp - Hm) / (2 * step), rtol=1e-5, atol=1e-8)
+        _, fd_dlogh, _, fd_dH = central_difference(t, E, j)
+        np.testing.assert_allclose(d2logh[:, :, j], fd_dlogh, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(d2H[:, :, j], fd_dH, rtol=1e-5, atol=1e-8)
 
 
 def test_fused_right_censored_kernel_matches_generic_assembly():
