@@ -70,6 +70,8 @@ class LikelihoodResults:
     df_model : int
         Number of estimated coefficients.
     converged : bool
+    limits : list of LimitReport
+        Bounds or limits of the family that the fit ends at (shown by ``summary()``).
 
     Examples
     --------
@@ -87,7 +89,7 @@ class LikelihoodResults:
     """
 
     def __init__(self, *, parameters, terms, estimates, vcov, loglik, n_obs, converged=True,
-                 model_name="model", extra_info=None):
+                 model_name="model", extra_info=None, limits=None):
         self.parameter_names = list(parameters)
         self.term_names = list(terms)
         est = np.asarray(estimates, dtype=float)
@@ -109,6 +111,7 @@ class LikelihoodResults:
         self.converged = bool(converged)
         self.model_name = model_name
         self.extra_info = list(extra_info or [])
+        self.limits = list(limits or [])
         self.params = self._with_ci(0.05)
 
     def _with_ci(self, alpha):
@@ -151,9 +154,13 @@ class LikelihoodResults:
             ("Df model", str(self.df_model)),
             ("AIC", f"{self.aic:.4f}"),
             ("BIC", f"{self.bic:.4f}"),
-            ("Converged", "yes" if self.converged else "NO"),
+            ("Converged", "yes" if self.converged else ("NO (at a limit)" if self.limits else "NO")),
             *self.extra_info,
         ]
+        for r in self.limits:
+            case = f" = {r.special_case}" if r.special_case else ""
+            ll = f", loglik {r.loglik:.4f}" if r.loglik is not None and np.isfinite(r.loglik) else ""
+            info.append(("Limit", f"{r.parameter}: {r.limit}{case}{ll}"))
         return Summary(f"{self.model_name} results", info, [("", t)])
 
     def __repr__(self):

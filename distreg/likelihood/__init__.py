@@ -6,6 +6,7 @@ One linear predictor and link per distribution parameter; families describe them
 
 from .engine import Design, LikelihoodFit, maximize_likelihood
 from .estimator import LikelihoodRegressor
+from .limits import LimitReport
 from .spec import LINKS, LikelihoodSpec, Link, Parameter
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "LikelihoodFit",
     "LikelihoodRegressor",
     "LikelihoodSpec",
+    "LimitReport",
     "Link",
     "Parameter",
     "maximize_likelihood",

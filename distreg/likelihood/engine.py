@@ -5,6 +5,12 @@ offset, so η_j = D_j β_j + offset_j. The engine maximises Σ_i w_i ℓ_i(η_i)
 analytic score: L-BFGS-B (with bounds) from each starting point, then Newton steps on the observed
 information to polish the optimum to machine precision. Standard errors come from the inverse
 observed information at the optimum.
+
+Optionally the log-likelihood is penalised (ridge, lasso or elastic net on the column-scaled
+coefficients, intercepts unpenalised; see :func:`maximize_likelihood`). A fit is reported as
+converged only at an interior maximum: no coefficient at a bound, a vanishing score and a
+positive-definite information matrix. Otherwise :class:`LikelihoodFit` carries the diagnosed
+cause (a bound, separation, a flat direction, or the iteration limit).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from scipy import linalg, optimize
 from ..exceptions import ConvergenceWarning, NumericalWarning
 from .spec import LikelihoodSpec
 
-__all__ = ["Design", "LikelihoodFit", "maximize_likelihood"]
+__all__ = ["Design", "LikelihoodFit", "maximize_likelihood", "penalty_strengths"]
 
 
 @dataclass
@@ -52,6 +58,16 @@ class LikelihoodFit:
     slices: list
     gradient_norm: float
     n_starts: int
+    #: per coefficient: held at a bound given to the engine
+    at_bound: np.ndarray = None
+    #: None for a converged fit, else "boundary", "separation", "flat" or "iterations"
+    cause: str | None = None
+    #: "parameter[term]" names of the coefficients that the diagnosis concerns
+    cause_terms: list = field(default_factory=list)
+    #: the penalised log-likelihood that was maximised (equal to loglik without a penalty)
+    penalized_loglik: float = np.nan
+    #: per coefficient: set exactly to zero by an L1 penalty
+    zero: np.ndarray = None
 
 
 class _Objective:
@@ -98,6 +114,33 @@ class _Objective:
         # unit weights (the common case) need no multiplications
         self.unit_weights = bool(np.all(weights == 1.0))
         self._last = None
+        # penalty strength per (column-scaled) coefficient and the lasso share of it
+        self.pen = np.zeros(self.n_coef)
+        self.l1_ratio = 0.0
+
+    @property
+    def penalized(self) -> bool:
+        return bool(self.pen.any())
+
+    def penalty(self, beta):
+        """Σ_k pen_k ((1 - a)/2 b_k² + a |b_k|) and its (sub)gradient (sign(0) = 0)."""
+        a = self.l1_ratio
+        value = float(np.sum(self.pen * ((1 - a) / 2 * beta * beta + a * np.abs(beta))))
+        return value, self.pen * ((1 - a) * beta + a * np.sign(beta))
+
+    def objective(self, beta):
+        """What is maximised: Σ w ℓ minus Σ w times the penalty, with its gradient."""
+        total, grad = self.value_and_grad(beta)
+        if not self.penalized:
+            return total, grad
+        pv, pg = self.penalty(beta)
+        return total - self.wsum * pv, grad - self.wsum * pg
+
+    def objective_hessian(self, beta):
+        H = self.hessian(beta)
+        if self.penalized:
+            H[np.diag_indices_from(H)] -= self.wsum * self.pen * (1 - self.l1_ratio)
+        return H
 
     def eta(self, beta):
         from .._kernels.design import design_eta
@@ -128,10 +171,32 @@ class _Objective:
         return total, grad
 
     def neg_mean(self, beta):
-        total, grad = self.value_and_grad(beta)
+        total, grad = self.objective(beta)
         if not np.isfinite(total) or not np.all(np.isfinite(grad)):
             return np.inf, np.zeros_like(grad)
         return -total / self.wsum, -grad / self.wsum
+
+    def neg_mean_split(self, x):
+        """The lasso part made smooth: penalised coefficients b = x⁺ - x⁻ with x⁺, x⁻ ≥ 0.
+
+        ``x`` is the coefficient vector followed by x⁻ of the penalised coefficients (whose
+        entries in the first part are x⁺); |b| becomes the linear x⁺ + x⁻ on the bounded set,
+        so L-BFGS-B reaches exact zeros (the standard variable-splitting form of the lasso).
+        """
+        k = self.lasso_index
+        beta = x[: self.n_coef].copy()
+        beta[k] -= x[self.n_coef:]
+        total, grad = self.value_and_grad(beta)
+        if not np.isfinite(total) or not np.all(np.isfinite(grad)):
+            return np.inf, np.zeros_like(x)
+        a, pen = self.l1_ratio, self.pen
+        smooth = -grad / self.wsum + pen * (1 - a) * beta
+        value = -total / self.wsum + float(np.sum(pen * (1 - a) / 2 * beta * beta))
+        value += a * float(np.sum(pen[k] * (x[k] + x[self.n_coef:])))
+        g = np.concatenate([smooth, -smooth[k]])
+        g[k] += a * pen[k]
+        g[self.n_coef:] += a * pen[k]
+        return value, g
 
     def hessian(self, beta):
         eta = self.eta(beta)
@@ -219,8 +284,11 @@ def maximize_likelihood(
     max_iter: int = 500,
     tol: float = 1e-8,
     warn: bool = True,
+    penalty=None,
+    l1_ratio: float = 0.0,
+    model_name: str | None = None,
 ) -> LikelihoodFit:
-    """Maximise a weighted multi-parameter log-likelihood.
+    """Maximise a weighted multi-parameter log-likelihood, optionally penalised.
 
     Parameters
     ----------
@@ -243,10 +311,29 @@ def maximize_likelihood(
         Convergence tolerance on the gradient of the mean log-likelihood.
     warn : bool
         Emit :class:`~distreg.exceptions.ConvergenceWarning` on failure.
+    penalty : float or dict, optional
+        Penalty strength ``s``: one value for every parameter, or ``{parameter name: s}``
+        (parameters not named are unpenalised). The engine maximises
+
+            Σ_i w_i ℓ_i / Σ_i w_i  -  Σ_k s_k ((1 - a)/2 b_k² + a |b_k|)
+
+        over the coefficients b_k of the covariates scaled to unit standard deviation (as
+        glmnet's ``standardize=TRUE`` and lifelines' ``penalizer``); intercepts are never
+        penalised and the coefficients are returned on the original scale.
+    l1_ratio : float, default 0
+        The lasso share ``a`` of the penalty: 0 is ridge, 1 the lasso, in between the elastic
+        net. The lasso part is solved exactly (coefficients reach exact zeros) by splitting each
+        penalised coefficient into positive and negative parts under L-BFGS-B bounds, then
+        Newton steps on the non-zero coefficients.
+    model_name : str, optional
+        The name that warnings give the model (default: the spec's class name).
 
     Returns
     -------
     LikelihoodFit
+        ``loglik`` is the unpenalised log-likelihood at the (penalised) optimum. With a
+        penalty, standard errors come from the penalised information (as lifelines reports
+        them); they ignore the shrinkage bias and, with a lasso part, the selection.
 
     Examples
     --------
@@ -257,6 +344,16 @@ def maximize_likelihood(
     ...                                          Design(ones, ["Intercept"], 0)], {"y": y})
     >>> fit.coef.round(4)  # mean, log ML standard deviation
     array([2.3333, 0.2209])
+
+    A lasso penalty on the slope of the mean sets it exactly to zero once the penalty exceeds
+    the slope's standardised score:
+
+    >>> x = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
+    >>> fit = maximize_likelihood(NormalSpec(), [Design(x, ["Intercept", "x"], 0),
+    ...                                          Design(ones, ["Intercept"], 0)], {"y": y},
+    ...                           penalty={"loc": 5.0}, l1_ratio=1.0)
+    >>> float(fit.coef[1]), bool(fit.zero[1])
+    (0.0, True)
     """
     # L-BFGS-B calls BLAS on tiny matrices at every iteration; a multi-threaded BLAS turns each
     # call into thread synchronisation (orders of magnitude slower on a busy machine)
@@ -264,15 +361,57 @@ def maximize_likelihood(
 
     with threadpool_limits(limits=1, user_api="blas"):
         return _maximize(spec, designs, data, weights, starts=starts, bounds=bounds,
-                         max_iter=max_iter, tol=tol, warn=warn)
+                         max_iter=max_iter, tol=tol, warn=warn, penalty=penalty,
+                         l1_ratio=l1_ratio, model_name=model_name or type(spec).__name__)
 
 
-def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, warn):
+def penalty_strengths(penalty, spec, designs) -> np.ndarray:
+    """Per-coefficient penalty strengths (0 for intercepts) from a float or a per-parameter dict.
+
+    Examples
+    --------
+    >>> from distreg.continuous.normal import NormalSpec
+    >>> d = [Design(np.ones((2, 2)), ["Intercept", "x"], 0), Design(np.ones((2, 1)), ["Intercept"], 0)]
+    >>> penalty_strengths({"loc": 0.5}, NormalSpec(), d)
+    array([0. , 0.5, 0. ])
+    """
+    names = [p.name for p in spec.parameters]
+    if penalty is None:
+        per = dict.fromkeys(names, 0.0)
+    elif isinstance(penalty, dict):
+        unknown = sorted(set(penalty) - set(names))
+        if unknown:
+            raise ValueError(f"penalizer names unknown parameters {unknown}; the parameters are {names}.")
+        per = {n: penalty.get(n, 0.0) for n in names}
+    else:
+        per = dict.fromkeys(names, penalty)
+    out = []
+    for n, d in zip(names, designs):
+        s = per[n]
+        if isinstance(s, bool) or not isinstance(s, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(s) or s < 0:
+            raise ValueError(f"penalizer for {n!r} must be a finite number >= 0; got {s!r}.")
+        row = np.full(d.n_coef, float(s))
+        if d.intercept is not None and d.n_coef:
+            row[d.intercept] = 0.0
+        out.append(row)
+    return np.concatenate(out) if out else np.zeros(0)
+
+
+def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, warn, penalty,
+              l1_ratio, model_name):
     n = len(next(iter(data.values())))
     weights = np.ones(n) if weights is None else np.asarray(weights, float)
     if len(designs) != len(spec.parameters):
         raise ValueError(f"expected {len(spec.parameters)} designs, got {len(designs)}.")
+    if isinstance(l1_ratio, bool) or not isinstance(l1_ratio, (int, float, np.integer, np.floating)) \
+            or not 0.0 <= l1_ratio <= 1.0:
+        raise ValueError(f"l1_ratio must be a number in [0, 1] (0 ridge, 1 lasso); got {l1_ratio!r}.")
+    pen = penalty_strengths(penalty, spec, designs)
     obj = _Objective(spec, designs, data, weights)
+    obj.pen, obj.l1_ratio = pen, float(l1_ratio)
+    lasso = obj.penalized and l1_ratio > 0
+    obj.lasso_index = np.flatnonzero(pen > 0) if lasso else np.zeros(0, np.int64)
     if starts is None:
         starts = spec.start_values(designs, data, weights)
     bvec = _bounds_vector(bounds, spec, designs, obj)
@@ -282,25 +421,33 @@ def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, wa
         x0 = _clip(_start_vector(start, designs, obj), bvec)
         if not np.isfinite(obj.neg_mean(x0)[0]):
             continue
-        res = optimize.minimize(
-            obj.neg_mean, x0, jac=True, method="L-BFGS-B", bounds=bvec,
-            options={"maxiter": max_iter, "gtol": tol * 1e-2, "ftol": 1e-15, "maxcor": 30},
-        )
+        res = _lbfgs(obj, x0, bvec, max_iter, tol, lasso)
         if best is None or res.fun < best.fun:
             best = res
     if best is None:
         raise ValueError(
-            f"{type(spec).__name__}: the log-likelihood is not finite at any starting point; "
+            f"{model_name}: the log-likelihood is not finite at any starting point; "
             "check that the response lies in the support of the distribution."
         )
     beta, n_iter = best.x, int(best.nit)
+    # coefficients that the lasso set to zero stay there while Newton steps polish the others
+    zero = np.zeros(obj.n_coef, bool)
+    if lasso:
+        zero[obj.lasso_index] = beta[obj.lasso_index] == 0.0
     # max_iter bounds the total work: the Newton polish gets the iterations L-BFGS-B left over
-    beta, H, n_newton = _newton_polish(obj, beta, bvec, tol, max_steps=min(50, max(max_iter - n_iter, 0)))
-    value, grad = obj.value_and_grad(beta)
+    beta, H, n_newton = _newton_polish(obj, beta, bvec, tol, max_steps=min(50, max(max_iter - n_iter, 0)),
+                                       fixed=zero)
+    value, _ = obj.value_and_grad(beta)
+    pvalue, grad = obj.objective(beta)
     at_bound = _at_bounds(beta, bvec)
-    free = ~at_bound
+    free = ~(at_bound | zero)
     # coefficients held at a bound may keep a non-zero score; the free ones must not
     gnorm = float(np.max(np.abs(grad[free])) / obj.wsum) if free.any() else 0.0
+    kkt = True
+    if zero.any():
+        # a zero is optimal when the smooth score stays inside the lasso's subgradient range
+        raw = obj.value_and_grad(beta)[1][zero] / obj.wsum
+        kkt = bool(np.all(np.abs(raw) <= l1_ratio * pen[zero] * (1 + 1e-6) + 1e-7))
     vcov_s = np.full((obj.n_coef, obj.n_coef), np.nan)
     info = -H[np.ix_(free, free)]
     definite = bool(np.all(np.isfinite(info)))
@@ -315,36 +462,96 @@ def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, wa
             vcov_s[np.ix_(free, free)] = linalg.cho_solve(chol, np.eye(info.shape[0]))
         except (linalg.LinAlgError, ValueError):  # singular, or non-finite entries
             definite = False
-    converged = bool(np.isfinite(value) and definite and gnorm <= 1e-5)
-    if not converged and getattr(spec, "kinked", False) and np.isfinite(value) and definite:
+    stationary = gnorm <= 1e-5 and kkt
+    if not stationary and getattr(spec, "kinked", False) and np.isfinite(value) and definite:
         # a log-likelihood with kinks (like a Laplace/LAD likelihood) can peak at a kink, where
         # the score need not vanish: accept when the quasi-Newton search stopped because no
         # ascent direction was left (not because it ran out of iterations)
-        converged = best.status != 1 and n_iter < max_iter
-    message = "converged" if converged else (
-        "the observed information is not positive definite (a flat or boundary optimum)"
-        if not definite else f"the gradient did not vanish (max |score|/n = {gnorm:.2e})"
-    )
+        stationary = best.status != 1 and n_iter < max_iter
+    interior = not at_bound.any()
+    converged = bool(np.isfinite(value) and definite and stationary and interior)
+    names = [f"{p.name}[{c}]" for p, d in zip(spec.parameters, designs) for c in d.columns]
+    cause, terms, message = None, [], "converged"
+    if not converged:
+        cause, terms, message = _diagnose(obj, beta, info, free, definite, interior, at_bound, gnorm,
+                                          names, np.isfinite(value))
     if warn and not converged:
-        warnings.warn(
-            f"{type(spec).__name__}: maximum likelihood did not converge: {message}. "
-            "Check the model (collinear covariates, too many parameters) or raise max_iter.",
-            ConvergenceWarning,
-            stacklevel=4,
-        )
+        from .limits import warn_user
+
+        warn_user(f"{model_name}: maximum likelihood did not converge: {message}", ConvergenceWarning)
     if warn and not definite:
-        warnings.warn(
-            f"{type(spec).__name__}: standard errors are unavailable (singular information matrix).",
-            NumericalWarning,
-            stacklevel=4,
-        )
+        from .limits import warn_user
+
+        warn_user(f"{model_name}: standard errors are unavailable (singular information matrix).",
+                  NumericalWarning)
     scale = obj.scale_vector
     coef = beta / scale
     vcov = vcov_s / np.outer(scale, scale)
     return LikelihoodFit(
         coef=coef, vcov=vcov, loglik=float(value), converged=converged, message=message,
         n_iter=n_iter + n_newton, slices=obj.slices, gradient_norm=gnorm, n_starts=len(starts),
+        at_bound=at_bound, cause=cause, cause_terms=terms, penalized_loglik=float(pvalue),
+        zero=zero,
     )
+
+
+def _lbfgs(obj, x0, bounds, max_iter, tol, lasso):
+    """L-BFGS-B from one start; with a lasso part, on the split coefficients."""
+    options = {"maxiter": max_iter, "gtol": tol * 1e-2, "ftol": 1e-15, "maxcor": 30}
+    if not lasso:
+        return optimize.minimize(obj.neg_mean, x0, jac=True, method="L-BFGS-B", bounds=bounds,
+                                 options=options)
+    k = obj.lasso_index
+    x = np.concatenate([x0, np.maximum(-x0[k], 0.0)])
+    x[k] = np.maximum(x0[k], 0.0)
+    b = list(bounds) if bounds is not None else [(None, None)] * obj.n_coef
+    for j in k:
+        b[j] = (0.0, None)
+    b += [(0.0, None)] * k.size
+    res = optimize.minimize(obj.neg_mean_split, x, jac=True, method="L-BFGS-B", bounds=b, options=options)
+    beta = res.x[: obj.n_coef].copy()
+    beta[k] -= res.x[obj.n_coef:]
+    res.x = beta
+    return res
+
+
+def _diagnose(obj, beta, info, free, definite, interior, at_bound, gnorm, names, finite):
+    """Why a fit is not an interior maximum: (cause, coefficient names, message)."""
+    if not finite:
+        return "iterations", [], "the log-likelihood is not finite at the last point"
+    if not interior:
+        terms = [names[k] for k in np.flatnonzero(at_bound)]
+        return "boundary", terms, f"{', '.join(terms)} reached a bound (a boundary or limit of the family)"
+    # a design whose columns are linearly dependent leaves a direction of coefficients along
+    # which the likelihood is exactly flat
+    for sl, m in zip(obj.slices, obj.mats):
+        if m.shape[1] < 2:
+            continue
+        rows = m if obj.unit_weights else m * np.sqrt(obj.w)[:, None]
+        _, sv, vt = np.linalg.svd(rows[obj.w > 0], full_matrices=False)
+        if sv[-1] <= 1e-9 * sv[0]:
+            v = vt[-1]
+            terms = [names[sl.start + j] for j in np.flatnonzero(np.abs(v) > 0.1 * np.abs(v).max())]
+            return "flat", terms, (f"the covariates {', '.join(terms)} are collinear: a combination "
+                                   "of them is not determined by the data; drop one")
+    if not definite and free.any() and np.all(np.isfinite(info)):
+        # singular information without collinearity: the likelihood flattens out as some
+        # coefficients grow without bound (a perfectly predicted bit, zero or class)
+        vals, vecs = np.linalg.eigh(info)
+        v = vecs[:, 0]
+        idx = np.flatnonzero(free)[np.abs(v) > 0.3 * np.abs(v).max()]
+        if np.max(np.abs(beta[idx])) > 8.0:
+            terms = [names[k] for k in idx]
+            return "separation", terms, (
+                f"the coefficients {', '.join(terms)} run to ±infinity: some observations are "
+                "predicted perfectly (separation); a ridge penalty (penalizer > 0) gives finite estimates")
+        terms = [names[k] for k in idx]
+        return "flat", terms, (f"the log-likelihood is flat along {', '.join(terms)} (the observed "
+                               "information is singular): the data do not determine them")
+    if not definite:
+        return "flat", [], "the observed information is not positive definite (a flat or boundary optimum)"
+    return "iterations", [], (f"the gradient did not vanish (max |score|/n = {gnorm:.2e}); raise max_iter "
+                              "or check the model")
 
 
 def _at_bounds(beta, bounds):
@@ -357,13 +564,14 @@ def _at_bounds(beta, bounds):
     return out
 
 
-def _newton_polish(obj, beta, bounds, tol, max_steps=50):
-    """Newton steps with step halving from the quasi-Newton optimum."""
-    value, grad = obj.value_and_grad(beta)
-    H = obj.hessian(beta)
+def _newton_polish(obj, beta, bounds, tol, max_steps=50, fixed=None):
+    """Newton steps with step halving from the quasi-Newton optimum (``fixed`` coefficients stay)."""
+    value, grad = obj.objective(beta)
+    H = obj.objective_hessian(beta)
+    keep = np.zeros(beta.shape, bool) if fixed is None else fixed
     steps = 0
     for steps in range(1, max_steps + 1):
-        free = ~_at_bounds(beta, bounds)
+        free = ~(_at_bounds(beta, bounds) | keep)
         if not free.any():
             break
         Hf = H[np.ix_(free, free)]
@@ -379,7 +587,14 @@ def _newton_polish(obj, beta, bounds, tol, max_steps=50):
         improved = False
         for _ in range(30):
             cand = _clip(beta + t * direction, bounds)
-            cval, cgrad = obj.value_and_grad(cand)
+            if keep.any():
+                # a lasso coefficient may not cross zero inside a Newton step (|b| has a kink there)
+                cross = np.sign(cand) * np.sign(beta) < 0
+                cross &= obj.pen * obj.l1_ratio > 0
+                if cross.any():
+                    t /= 2
+                    continue
+            cval, cgrad = obj.objective(cand)
             if np.isfinite(cval) and cval >= value - 1e-12 * abs(value):
                 improved = True
                 break
@@ -394,7 +609,7 @@ def _newton_polish(obj, beta, bounds, tol, max_steps=50):
             # relative O(step), far below the precision of any standard error, so the pass
             # over the data that would recompute it is saved
             break
-        H = obj.hessian(beta)
+        H = obj.objective_hessian(beta)
         if done:
             break
     return beta, H, steps

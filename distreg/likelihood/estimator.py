@@ -15,8 +15,10 @@ import pandas as pd
 from .._base import DistributionalRegressor, check_is_fitted
 from .._formula import design_from_formula, response_from_formula
 from .._results import LikelihoodResults
+from ..exceptions import ConvergenceWarning, NumericalWarning
 from .._validation import check_int, check_positive_scalar
 from .engine import Design, maximize_likelihood
+from .limits import LimitReport, warn_user
 
 __all__ = ["LikelihoodRegressor"]
 
@@ -36,8 +38,14 @@ class LikelihoodRegressor(DistributionalRegressor):
       its formula (``"formula"`` for the main one).
 
     Fitted attributes: ``coef_`` (dict parameter -> coefficient array), ``result_``
-    (:class:`~distreg._results.LikelihoodResults`), ``converged_``, ``loglik_``,
-    ``n_features_in_`` and, for pandas input, ``feature_names_in_``.
+    (:class:`~distreg._results.LikelihoodResults`), ``converged_`` (True only at an interior
+    maximum with a positive-definite information matrix), ``limits_`` (a list of
+    :class:`~distreg.likelihood.LimitReport`: the bounds or limits of the family that the fit
+    ends at, empty for an interior fit), ``loglik_``, ``n_features_in_`` and, for pandas input,
+    ``feature_names_in_``.
+
+    Subclasses that store ``penalizer`` and ``l1_ratio`` get a penalised fit (see
+    :func:`~distreg.likelihood.maximize_likelihood`).
     """
 
     _formula_keywords: dict = {}
@@ -65,7 +73,24 @@ class LikelihoodRegressor(DistributionalRegressor):
         return {
             "max_iter": check_int(getattr(self, "max_iter", 500), "max_iter", minimum=1),
             "tol": check_positive_scalar(getattr(self, "tol", 1e-8), "tol"),
+            "penalty": getattr(self, "penalizer", None),
+            "l1_ratio": getattr(self, "l1_ratio", 0.0),
+            "model_name": self._model_name(),
+            "warn": False,  # the estimator warns once, with its limits (see _fit_designs)
         }
+
+    def _limits(self, fit, designs, data, w) -> list:
+        """What a fit that is not an interior maximum approaches: a list of :class:`LimitReport`.
+
+        The default names the coefficients held at a bound of the engine and those that run to
+        ±∞ under separation; families override it to name the special case that the limit is
+        and to fit that case exactly.
+        """
+        if fit.cause not in ("boundary", "separation"):
+            return []
+        limit = "a bound of the parameter" if fit.cause == "boundary" else "± infinity"
+        return [LimitReport(parameter=t, limit=limit, special_case=None, loglik=None, cause=fit.cause,
+                            message=fit.message) for t in fit.cause_terms[:1]] if fit.cause_terms else []
 
     def _bounds(self) -> dict | None:
         return None
@@ -172,7 +197,9 @@ class LikelihoodRegressor(DistributionalRegressor):
         options = self._engine_options()
         fit = self._maximize(spec, designs, data, w, options)
         self.coef_ = {p.name: fit.coef[sl].copy() for p, sl in zip(spec.parameters, fit.slices)}
-        self.converged_ = fit.converged
+        self.limits_ = list(self._limits(fit, designs, data, w))
+        # only an interior maximum with a positive-definite information matrix is converged
+        self.converged_ = bool(fit.converged and not self.limits_)
         self.loglik_ = fit.loglik
         self.n_iter_ = fit.n_iter
         self.design_columns_ = {p.name: list(d.columns) for p, d in zip(spec.parameters, designs)}
@@ -187,9 +214,30 @@ class LikelihoodRegressor(DistributionalRegressor):
         self.result_ = LikelihoodResults(
             parameters=pnames, terms=terms, estimates=fit.coef, vcov=fit.vcov,
             loglik=fit.loglik, n_obs=int(round(w.sum())) if np.allclose(w, np.round(w)) else len(w),
-            converged=fit.converged, model_name=self._model_name(),
+            converged=self.converged_, model_name=self._model_name(), limits=self.limits_,
+            extra_info=self._penalty_info(),
         )
+        self._warn_fit(fit)
         return self
+
+    def _penalty_info(self):
+        pen = getattr(self, "penalizer", None)
+        if pen is None or (not isinstance(pen, dict) and pen == 0):
+            return []
+        a = getattr(self, "l1_ratio", 0.0)
+        kind = "ridge" if a == 0 else ("lasso" if a == 1 else f"elastic net (l1_ratio {a:g})")
+        return [("Penalty", f"{kind}, {pen}")]
+
+    def _warn_fit(self, fit):
+        """One ConvergenceWarning naming this estimator and the diagnosed cause, at the user's line."""
+        name = self._model_name()
+        if self.limits_:
+            warn_user(f"{name}: " + " ".join(r.message for r in self.limits_), ConvergenceWarning)
+        elif not self.converged_:
+            warn_user(f"{name}: maximum likelihood did not converge: {fit.message}.", ConvergenceWarning)
+        if not np.isfinite(np.diag(fit.vcov)).any() and fit.coef.size:
+            warn_user(f"{name}: standard errors are unavailable (singular information matrix).",
+                      NumericalWarning)
 
     # keywords of from_formula that describe the response (e.g. time=, event=) rather than the
     # estimator; they are passed to _formula_response
