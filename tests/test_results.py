@@ -139,3 +139,30 @@ def test_results_object_directly():
     assert res.aic == pytest.approx(24.0)
     assert "M results" in str(res.summary())
     assert repr(res) == "<LikelihoodResults M: loglik=-10.0000, df=2>"
+
+
+def test_chi_bar_squared_for_parameters_on_the_boundary():
+    from distreg._results import chibar2_sf
+
+    # one parameter on its boundary: the LR statistic of H0: μ = 0 against μ ≥ 0 for normal data
+    # is max(z, 0)² with z ~ N(0, 1) under H0, i.e. ½χ²(0) + ½χ²(1)
+    rng = np.random.default_rng(0)
+    stat = np.maximum(rng.normal(size=40_000), 0.0) ** 2
+    p = np.array([chibar2_sf(s, 1, 1) for s in stat])
+    for level in (0.01, 0.05, 0.2):
+        assert np.mean(p <= level) == pytest.approx(level, abs=4 * np.sqrt(level / 40_000))
+    # the plain χ² test is twice too conservative there
+    assert np.mean(stats.chi2.sf(stat, 1) <= 0.05) == pytest.approx(0.025, abs=0.004)
+    # two restrictions, one on the boundary: ½χ²(1) + ½χ²(2)
+    assert chibar2_sf(3.0, 2, 1) == pytest.approx(0.5 * stats.chi2.sf(3.0, 1) + 0.5 * stats.chi2.sf(3.0, 2))
+    assert chibar2_sf(3.0, 2, 2) == pytest.approx(0.5 * stats.chi2.sf(3.0, 1) + 0.25 * stats.chi2.sf(3.0, 2))
+
+
+def test_likelihood_ratio_test_boundary_argument(fitted):
+    r, f = fitted[2:]
+    plain = likelihood_ratio_test(r, f)
+    half = likelihood_ratio_test(r, f, boundary=1)
+    assert half.statistic == plain.statistic and half.p_value == pytest.approx(plain.p_value / 2)
+    assert half.null == "1/2 chi2(0) + 1/2 chi2(1)"
+    with pytest.raises(ValueError, match="boundary must be an integer between 0 and df = 1"):
+        likelihood_ratio_test(r, f, boundary=2)

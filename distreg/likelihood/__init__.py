@@ -4,7 +4,8 @@ One linear predictor and link per distribution parameter; families describe them
 :class:`LikelihoodSpec` and estimators subclass :class:`LikelihoodRegressor`.
 """
 
-from .engine import Design, LikelihoodFit, maximize_likelihood
+from .._results import LRTestResult, chibar2_sf, likelihood_ratio_test
+from .engine import Design, LikelihoodFit, maximize_likelihood, penalty_strengths
 from .estimator import LikelihoodRegressor
 from .limits import LimitReport
 from .spec import LINKS, LikelihoodSpec, Link, Parameter
@@ -13,10 +14,14 @@ __all__ = [
     "Design",
     "LINKS",
     "LikelihoodFit",
+    "LRTestResult",
     "LikelihoodRegressor",
     "LikelihoodSpec",
     "LimitReport",
     "Link",
     "Parameter",
+    "chibar2_sf",
+    "likelihood_ratio_test",
     "maximize_likelihood",
+    "penalty_strengths",
 ]
