@@ -12,6 +12,7 @@ from sklearn.linear_model import LogisticRegression
 
 from distreg import NormalRegressor
 from distreg.discrete._families import IntegerSpec
+from distreg.exceptions import ConvergenceWarning, NumericalWarning
 from distreg.likelihood import Design, maximize_likelihood
 
 
@@ -125,3 +126,23 @@ def test_bad_penalty_arguments(kw, match):
     X, y = logistic_data()
     with pytest.raises(ValueError, match=match):
         NormalRegressor(**kw).fit(X, y)
+
+
+def test_separation_is_diagnosed_and_a_ridge_removes_it():
+    rng = np.random.default_rng(0)
+    n = 200
+    X = rng.normal(size=(n, 2))
+    bit = (X[:, 0] > 0.3).astype(float)  # the bit is a step function of x0: perfectly predicted
+    with pytest.warns(ConvergenceWarning, match=r"x0\] run to ±infinity: .* \(separation\)") as caught:
+        with pytest.warns(NumericalWarning, match="standard errors are unavailable"):
+            fit = fit_bit(X, bit)
+    assert all(w.filename == __file__ for w in caught)
+    assert not fit.converged and fit.cause == "separation" and "bit0[x0]" in fit.cause_terms
+    ridge = fit_bit(X, bit, penalty=0.01)
+    assert ridge.converged and np.all(np.abs(ridge.coef) < 10)
+    # the penalised optimum: the ridge's score equation written out
+    D = np.column_stack([np.ones(n), X])
+    p = 1 / (1 + np.exp(-D @ ridge.coef))
+    score = D.T @ (bit - p) / n
+    sd = X.std(0)
+    np.testing.assert_allclose(score, np.r_[0.0, 0.01 * ridge.coef[1:] * sd**2], atol=1e-9)
