@@ -314,9 +314,7 @@ def maximize_likelihood(
     penalty : float or dict, optional
         Penalty strength ``s``: one value for every parameter, or ``{parameter name: s}``
         (parameters not named are unpenalised). The engine maximises
-
-            Σ_i w_i ℓ_i / Σ_i w_i  -  Σ_k s_k ((1 - a)/2 b_k² + a |b_k|)
-
+        ``Σ_i w_i ℓ_i / Σ_i w_i - Σ_k s_k ((1 - a)/2 b_k² + a |b_k|)``
         over the coefficients b_k of the covariates scaled to unit standard deviation (as
         glmnet's ``standardize=TRUE`` and lifelines' ``penalizer``); intercepts are never
         penalised and the coefficients are returned on the original scale.
