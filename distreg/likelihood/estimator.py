@@ -235,7 +235,8 @@ class LikelihoodRegressor(DistributionalRegressor):
             warn_user(f"{name}: " + " ".join(r.message for r in self.limits_), ConvergenceWarning)
         elif not self.converged_:
             warn_user(f"{name}: maximum likelihood did not converge: {fit.message}.", ConvergenceWarning)
-        if not np.isfinite(np.diag(fit.vcov)).any() and fit.coef.size:
+        # at a limit the missing standard errors are part of what the limit warning says
+        if not self.limits_ and not np.isfinite(np.diag(fit.vcov)).any() and fit.coef.size:
             warn_user(f"{name}: standard errors are unavailable (singular information matrix).",
                       NumericalWarning)
 

@@ -7,7 +7,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .._results import likelihood_ratio_test
+from scipy import stats
+
+from .._results import chibar2_sf
 from ..exceptions import ConvergenceWarning, NumericalWarning
 
 __all__ = ["compare_special_cases"]
@@ -42,10 +44,15 @@ def compare_special_cases(X, y=None, *, data=None, scale="aft", shape_covariates
     -------
     pandas.DataFrame
         One row per model: ``distribution``, ``scale``, ``shape_covariates``, ``loglik``, ``df``,
-        ``aic``, ``bic``, ``converged``, and the likelihood-ratio test against the APGW with
-        covariates on ``scale`` (``lr_stat``, ``lr_df``, ``p_value``; the larger model of each
-        nested pair is the full one, NaN where the models are not nested: Gompertz is a limit
-        of the APGW and PH and AFT are not nested in each other).
+        ``aic``, ``bic``, ``converged``, ``note`` (the limits that a fit ends at), and the
+        likelihood-ratio test against the APGW with covariates on ``scale`` (``lr_stat``,
+        ``lr_df``, ``p_value`` and ``lr_null``, the law of the statistic under the smaller
+        model). The larger model of each nested pair is the full one; where its fit ends at a
+        limit of the family, its supremum (the limit's exactly fitted log-likelihood where that
+        is higher) enters the statistic. Exponential, Weibull, log-logistic and Burr fix κ and
+        γ at interior values (χ²). Gompertz is the κ = ∞ edge of the APGW: in τ = 1/(κ+1) it
+        sits on the boundary τ = 0, so its p-value comes from the chi-bar-squared mixture
+        ½χ²(df-1) + ½χ²(df) (Self & Liang 1987). PH and AFT are not nested in each other (NaN).
 
     Examples
     --------
@@ -97,13 +104,29 @@ def compare_special_cases(X, y=None, *, data=None, scale="aft", shape_covariates
                      "loglik": r.loglik, "df": r.df_model, "aic": r.aic, "bic": r.bic,
                      "converged": model.converged_, "note": note})
     ref = fits[("apgw", scale, False)]
+    # the supremum of the reference model: where its fit ends at a limit of the family, the
+    # limit fitted exactly can lie above the bound's value
+    ref_sup = max([ref.loglik_] + [r.loglik for r in ref.limits_ if r.loglik is not None])
+    ref_note = "; ".join(f"reference APGW at {r.limit}" for r in ref.limits_)
     for row, key in zip(rows, fits):
         dist, sc, shape = key
         stat = dfd = p = np.nan
-        nested = dist in ("exponential", "weibull", "loglogistic", "burr") or (dist == "apgw" and shape)
-        if nested:
+        null = ""
+        if dist in _NESTED or dist == "gompertz" or (dist == "apgw" and shape):
             small, big = (ref, fits[key]) if shape else (fits[key], ref)
-            test = likelihood_ratio_test(small, big)
-            stat, dfd, p = test.statistic, test.df, test.p_value
-        row.update(lr_stat=stat, lr_df=dfd, p_value=p)
+            big_ll = max([big.loglik_] + [r.loglik for r in big.limits_ if r.loglik is not None])
+            stat = max(2.0 * (big_ll - small.loglik_), 0.0)
+            dfd = big.result_.df_model - small.result_.df_model
+            # Gompertz is κ = ∞, the edge of the APGW: in τ = 1/(κ+1) it is τ = 0 on the boundary
+            # of τ ≥ 0 where the likelihood is smooth, so one restriction is on the boundary
+            k = 1 if dist == "gompertz" else 0
+            p = chibar2_sf(stat, dfd, k) if k else float(stats.chi2.sf(stat, dfd))
+            null = f"1/2 chi2({dfd - 1}) + 1/2 chi2({dfd})" if k else f"chi2({dfd})"
+        row.update(lr_stat=stat, lr_df=dfd, p_value=p, lr_null=null)
+        if ref_note and null:
+            row["note"] = "; ".join(x for x in (row["note"], ref_note + " (its supremum used)") if x)
     return pd.DataFrame(rows)
+
+
+# special cases with the fixed parameters inside the APGW's parameter space (κ = 0, 1; γ = 1)
+_NESTED = ("exponential", "weibull", "loglogistic", "burr")

@@ -15,8 +15,6 @@ and φ = e^(-μ), γ = 1/σ. Hence ``phi`` coefficients are -β (same standard e
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -24,8 +22,8 @@ from scipy import stats
 from .._base import check_is_fitted
 from .._validation import check_confidence_level, check_option
 from ..distributions.apgw import APGW
-from ..exceptions import ConvergenceWarning
 from ..likelihood import Design, LikelihoodRegressor, LikelihoodSpec, Parameter, maximize_likelihood
+from ..likelihood.limits import LimitReport
 from ..likelihood.survival_terms import censored_hessian, censored_loglik
 from ._response import parse_survival_response
 
@@ -128,6 +126,12 @@ class APGWSpec(LikelihoodSpec):
         rate = max(events, 0.5) / np.dot(weights, t)
         base = [0.0, float(np.log(rate)), 0.0, _LOG2]
         if designs[3].n_coef == 0:
+            if self.kappa_eta is not None and np.isinf(self.kappa_eta):
+                # the Gompertz hazard λφe^(φt) reaches the exponential model only as φ → 0 with
+                # λφ fixed; a start near that limit (φ t ≈ 0.01 at the median time) keeps the
+                # search from stopping at a poor maximum of fast-rising hazards
+                log_phi = float(np.log(0.01 / np.median(t)))
+                return [base, [float(np.log(rate)) - log_phi, log_phi, 0.0, self.kappa_eta]]
             return [base]
         starts = []
         n = len(t)
@@ -188,8 +192,13 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
     result_ : LikelihoodResults
         Estimates with observed-information standard errors, log-likelihood, AIC, BIC.
     converged_ : bool
+        True only for an interior maximum with a positive-definite information matrix.
+    limits_ : list of LimitReport
+        The limits of the family that a fit at a bound approaches (empty for an interior fit):
+        κ → ∞ (with the exactly fitted κ = ∞ limit's log-likelihood), κ → -1 (promotion-time
+        cure), γ → ∞ with κγ fixed (threshold Weibull) or γ → 0.
     boundary_ : str or None
-        Which special case a fit that ran to the κ boundary approaches.
+        The messages of ``limits_`` as one string (None for an interior fit).
 
     Examples
     --------
@@ -324,15 +333,80 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
     def _model_name(self):
         return f"FlexibleSurvivalRegressor ({self.distribution}, {self.scale.upper()})"
 
+    def _maximize(self, spec, designs, data, w, options):
+        bounds = self._bounds()
+        starts = spec.start_values(designs, data, w)
+        if self.distribution == "apgw":
+            from threadpoolctl import threadpool_limits
+
+            from ._search import search_starts
+
+            # the grid runs many small L-BFGS-B problems: one BLAS thread (see maximize_likelihood)
+            with threadpool_limits(limits=1, user_api="blas"):
+                starts = search_starts(spec, designs, data, w, starts)
+        return maximize_likelihood(spec, designs, data, w, starts=starts, bounds=bounds, **options)
+
     def _fit_designs(self, designs, data, w):
         self._check_options()
         super()._fit_designs(designs, data, w)
-        self.boundary_ = None
-        messages = _boundary_messages(self.coef_, self._fixed_offsets_, self.converged_)
-        if messages:
-            self.boundary_ = " ".join(messages)
-            warnings.warn(f"FlexibleSurvivalRegressor: {self.boundary_}", ConvergenceWarning, stacklevel=3)
+        # kept for compatibility: the limit messages as one string (None for an interior fit)
+        self.boundary_ = " ".join(r.message for r in self.limits_) or None
         return self
+
+    def _limits(self, fit, designs, data, w):
+        """The limits of the APGW that a fit at a bound approaches, each with its exact fit.
+
+        Replaces the engine's generic bound report: a shape at its bound is a limit of the
+        family (κ → ∞, κ → -1, γ → ∞ with κγ fixed, γ → 0), named with its special case.
+        """
+        coef = {p.name: fit.coef[sl] for p, sl in zip(self._spec().parameters, fit.slices)}
+        fixed = {p.name: (None if d.n_coef else float(d.offset[0]))
+                 for p, d in zip(self._spec().parameters, designs)}
+        reports = _limit_reports(coef, fixed, fit.converged or fit.cause == "boundary", fit.loglik)
+        if self.distribution == "gompertz" and not fit.converged:
+            exponential = self._exponential_limit(fit, designs, data, w)
+            if exponential is not None:
+                return [exponential]
+        if not reports:
+            return super()._limits(fit, designs, data, w)
+        out = []
+        for r in reports:
+            if r.special_case == "apgw-kappa-inf":
+                ll = _kappa_infinity_loglik(designs, data, w, fit)
+                msg = r.message + (f" The κ = ∞ limit fitted exactly has log-likelihood {ll:.4f}."
+                                   if ll is not None else "")
+                r = LimitReport(r.parameter, r.limit, "gompertz-type (κ = ∞)", ll, r.cause, msg)
+            out.append(r)
+        return out
+
+    def _exponential_limit(self, fit, designs, data, w):
+        """The Gompertz fit heading for φ → 0, where λ(e^(φt) - 1) → λφt: the exponential model."""
+        d = designs[1]
+        eta_phi = d.matrix @ fit.coef[fit.slices[1]] + (0.0 if d.offset is None else d.offset)
+        t_max = float(np.max(np.where(np.isfinite(data["upper"]), data["upper"], data["time"])))
+        # φ t below 1e-6 for every row: e^(φt) - 1 equals φt to six digits over the whole data
+        if not np.all(eta_phi + np.log(t_max) < np.log(1e-6)):
+            return None
+        exp_model = FlexibleSurvivalRegressor(distribution="exponential", scale=self.scale,
+                                              max_iter=self.max_iter, tol=self.tol)
+        n = designs[0].matrix.shape[0]
+        main = designs[1] if self.scale == "aft" else designs[0]
+        fixed = Design(np.zeros((n, 0)), [], None, np.zeros(n))
+        exp_designs = [fixed, main, Design(np.zeros((n, 0)), [], None, np.zeros(n)),
+                       Design(np.zeros((n, 0)), [], None, np.full(n, _LOG2))]
+        if self.scale == "ph":
+            exp_designs[:2] = [main, fixed]
+        rate = float(np.dot(w, data["code"] != 0) / np.dot(w, data["time"]))
+        start = [0.0, np.log(rate), 0.0, _LOG2] if self.scale == "aft" else [np.log(rate), 0.0, 0.0, _LOG2]
+        try:
+            ll = maximize_likelihood(exp_model._spec(), exp_designs, data, w, starts=[start], warn=False).loglik
+        except ValueError:
+            ll = None
+        found = f" (fitted exactly: log-likelihood {ll:.4f})" if ll is not None else ""
+        return LimitReport(
+            "phi", "φ → 0", "exponential", ll, "boundary",
+            f"φ runs to 0 with λφ fixed: the Gompertz hazard λφe^(φt) flattens into the constant "
+            f"hazard of the exponential model{found}; use distribution='exponential'.")
 
     # ------------------------------------------------------------------ predictions
     def predict_survival_function(self, X, times, return_ci=False, confidence_level=0.95):
@@ -516,13 +590,28 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
             return np.exp(base - z * se), np.exp(base + z * se)
 
 
-def _boundary_messages(coef, fixed, converged):
-    """Which limits of the APGW a fit approaches: a list of messages (empty for an interior fit).
+def _kappa_infinity_loglik(designs, data, w, fit):
+    """Log-likelihood of the κ = ∞ limit H = λ(exp((φt)^γ) - 1) with λ, φ, γ free, or None."""
+    n = designs[0].matrix.shape[0]
+    limit = list(designs)
+    limit[3] = Design(np.zeros((n, 0)), [], None, np.full(n, np.inf))
+    start = [fit.coef[sl] if d.n_coef else 0.0 for d, sl in zip(designs, fit.slices)]
+    start[3] = 0.0
+    try:
+        lf = maximize_likelihood(APGWSpec(), limit, data, w, starts=[start], warn=False)
+    except ValueError:
+        return None
+    return float(lf.loglik) if np.isfinite(lf.loglik) else None
+
+
+def _limit_reports(coef, fixed, converged, loglik):
+    """Which limits of the APGW a fit approaches: a list of LimitReport (empty for an interior fit).
 
     ``coef`` maps parameter names to coefficients (link scale), ``fixed`` gives the fixed η of
-    parameters without coefficients (None for free ones).
+    parameters without coefficients (None for free ones), ``loglik`` the fit's log-likelihood
+    (a lower bound of the supremum that the limit attains).
     """
-    messages = []
+    reports = []
     # a fit at a bound, or one that stopped without converging close to it (the likelihood is
     # flat along a ridge towards a limit of the family), is reported with the limit it approaches
     slack = 1e-6 if converged else _NEAR_BOUND
@@ -530,26 +619,33 @@ def _boundary_messages(coef, fixed, converged):
         eta_k = float(coef["kappa"][0])
         gamma = float(np.exp(coef["gamma"][0]))
         if eta_k >= _KAPPA_BOUNDS[1] - slack:
-            messages.append(
+            reports.append(LimitReport(
+                "kappa", "κ → ∞", "apgw-kappa-inf", None, "boundary",
                 f"κ ran to its upper bound (κ → ∞): the fit approaches the κ → ∞ limit of the APGW, "
                 f"H = λ(exp((φt)^γ) - 1), which is the Gompertz model when γ = 1 "
-                f"(estimated γ intercept {gamma:.3g}); consider distribution='gompertz'."
-            )
+                f"(estimated γ intercept {gamma:.3g}); consider distribution='gompertz'."))
         elif eta_k <= _KAPPA_BOUNDS[0] + slack:
             A = float(np.exp(coef["lambda"][0] + eta_k)) if coef["lambda"].size == 1 else np.nan
-            messages.append(
+            reports.append(LimitReport(
+                "kappa", "κ → -1", "promotion-time cure (log-logistic latency)", None, "boundary",
                 "κ ran to its lower bound (κ → -1): the fit approaches the bounded-cumulative-hazard "
                 "(promotion-time) cure model H = A·F(t) with a log-logistic F and A = λ(κ+1) "
-                f"(here about {A:.3g}, cure fraction exp(-A) = {np.exp(-A):.3g}); κ itself is not identified."
-            )
+                f"(here about {A:.3g}, cure fraction exp(-A) = {np.exp(-A):.3g}); κ itself is not "
+                f"identified. That limit is not fitted separately; ℓ = {loglik:.4f} at the bound is a "
+                "lower bound of its supremum."))
     if fixed["gamma"] is None and coef["gamma"].size == 1:
         eta_g = float(coef["gamma"][0])
         if eta_g >= _GAMMA_BOUNDS[1] - slack:
-            messages.append(
-                f"γ ran to its upper bound (γ → ∞, here γ = {np.exp(eta_g):.3g}): the hazard switches "
-                "on at t = 1/φ (a threshold limit with H ≈ λγ log(φt) after it); a Weibull or "
-                "log-logistic special case, or the other scale, describes these data more economically."
-            )
+            s = float(np.expm1(coef["kappa"][0]) * np.exp(eta_g)) if fixed["kappa"] is None else np.nan
+            reports.append(LimitReport(
+                "gamma", "γ → ∞ with κγ fixed", "threshold Weibull", None, "boundary",
+                f"γ ran to its upper bound (γ → ∞, here γ = {np.exp(eta_g):.3g}, κγ = {s:.3g}): the fit "
+                "approaches the threshold limit H = A((φt)^s - 1) for t > 1/φ and 0 before, a Weibull "
+                "hazard that switches on at t0 = 1/φ (just below the first event time; s = κγ). That "
+                f"limit is not fitted separately; ℓ = {loglik:.4f} at the bound is a lower bound of its "
+                "supremum."))
         elif eta_g <= _GAMMA_BOUNDS[0] + slack:
-            messages.append("γ ran to its lower bound (γ → 0): the time scale is not identified.")
-    return messages
+            reports.append(LimitReport(
+                "gamma", "γ → 0", None, None, "boundary",
+                "γ ran to its lower bound (γ → 0): the time scale is not identified."))
+    return reports

@@ -100,6 +100,16 @@ def profile_kappa(model, X, y, *, sample_weight=None, entry=None, confidence_lev
             "profile_kappa needs a model fitted with distribution='apgw' (κ free); "
             f"got distribution={getattr(model, 'distribution', None)!r}, where κ is fixed."
         )
+    other_limits = [r for r in getattr(model, "limits_", []) if r.parameter != "kappa"]
+    if other_limits:
+        from ..exceptions import ConvergenceWarning
+        from ..likelihood.limits import warn_user
+
+        warn_user(
+            "profile_kappa: the fit ends at the limit " + ", ".join(r.limit for r in other_limits)
+            + ", where κ is not identified on its own (on the γ → ∞ ridge only κγ is); the profile "
+            "is that of the model with γ held inside its bound and its interval is not a "
+            "confidence interval for κ.", ConvergenceWarning)
     designs = model._predict_designs(X)
     n = designs[0].matrix.shape[0]
     data = model._response(y, n, entry=entry)
@@ -130,12 +140,19 @@ def profile_kappa(model, X, y, *, sample_weight=None, entry=None, confidence_lev
         near = min(starts, key=lambda s: abs(s - e))  # warm start from the closest refit
         start = list(starts[near])
         start[3] = 0.0
-        fit = maximize_likelihood(spec, fixed, data, w, starts=[start], bounds=model._bounds(),
-                                  max_iter=model.max_iter, tol=model.tol, warn=False)
+        try:
+            # the warm start can lie where the likelihood overflows (far along a ridge); the
+            # family's crude start is the fallback
+            fit = maximize_likelihood(spec, fixed, data, w, starts=[start] + spec.start_values(fixed, data, w),
+                                      bounds=model._bounds(), max_iter=model.max_iter, tol=model.tol,
+                                      warn=False)
+        except ValueError:
+            fit = None
         # a κ where the likelihood cannot be evaluated lies outside any interval
-        points[e] = fit.loglik if np.isfinite(fit.loglik) else -np.inf
-        converged[e] = bool(fit.converged)
-        starts[e] = [fit.coef[sl] if d.n_coef else 0.0 for d, sl in zip(fixed, fit.slices)]
+        points[e] = fit.loglik if fit is not None and np.isfinite(fit.loglik) else -np.inf
+        converged[e] = bool(fit is not None and fit.converged)
+        if fit is not None:
+            starts[e] = [fit.coef[sl] if d.n_coef else 0.0 for d, sl in zip(fixed, fit.slices)]
         return points[e]
 
     def end_point(direction):

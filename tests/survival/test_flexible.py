@@ -245,8 +245,8 @@ def test_compare_special_cases_argument_errors(lung):
         compare_special_cases(lung[["age"]])
 
 
-def test_boundary_messages_at_and_near_the_bounds():
-    from distreg.survival.flexible import _boundary_messages
+def test_limit_reports_at_and_near_the_bounds():
+    from distreg.survival.flexible import _limit_reports
 
     free = {"lambda": None, "phi": None, "gamma": None, "kappa": None}
 
@@ -254,19 +254,20 @@ def test_boundary_messages_at_and_near_the_bounds():
         return {"lambda": np.array([0.1]), "phi": np.array([0.0, 0.2]), "gamma": np.array([eta_g]),
                 "kappa": np.array([eta_k])}
 
-    assert _boundary_messages(coef(0.3, 0.5), free, True) == []
+    assert _limit_reports(coef(0.3, 0.5), free, True, -10.0) == []
     # converged interior fit close to a bound: nothing to report
-    assert _boundary_messages(coef(5.5, 0.5), free, True) == []
+    assert _limit_reports(coef(5.5, 0.5), free, True, -10.0) == []
     # the same point from a fit that stopped without converging is heading for γ → ∞
-    (msg,) = _boundary_messages(coef(5.5, 0.5), free, False)
-    assert "γ ran to its upper bound" in msg and "γ = 245" in msg
-    (msg,) = _boundary_messages(coef(0.3, 9.2), free, True)
-    assert "κ → ∞" in msg
-    (msg,) = _boundary_messages(coef(0.3, -7.5), free, False)
-    assert "κ → -1" in msg and "cure fraction" in msg
+    (r,) = _limit_reports(coef(5.5, 0.5), free, False, -10.0)
+    assert r.parameter == "gamma" and r.special_case == "threshold Weibull" and r.cause == "boundary"
+    assert "γ ran to its upper bound" in r.message and "γ = 245" in r.message
+    (r,) = _limit_reports(coef(0.3, 9.2), free, True, -10.0)
+    assert r.limit == "κ → ∞"
+    (r,) = _limit_reports(coef(0.3, -7.5), free, False, -10.0)
+    assert r.limit == "κ → -1" and "cure fraction" in r.message and r.loglik is None
     # fixed κ (a special case) and shape covariates are not judged
     fixed = dict(free, kappa=np.log(2.0))
-    assert _boundary_messages(coef(0.3, 9.2), fixed, True) == []
+    assert _limit_reports(coef(0.3, 9.2), fixed, True, -10.0) == []
     shape = coef(6.0, 0.5)
     shape["gamma"] = np.array([6.0, 0.1])
-    assert _boundary_messages(shape, free, True) == []
+    assert _limit_reports(shape, free, True, -10.0) == []
