@@ -44,7 +44,8 @@ def compare_special_cases(X, y=None, *, data=None, scale="aft", shape_covariates
     -------
     pandas.DataFrame
         One row per model: ``distribution``, ``scale``, ``shape_covariates``, ``loglik``, ``df``,
-        ``aic``, ``bic``, ``converged``, ``note`` (the limits that a fit ends at), and the
+        ``aic``, ``bic``, ``converged``, ``loglik_limit`` (for a fit that ends at a limit of the
+        family, the log-likelihood of that limit fitted exactly), ``note`` (the limits), and the
         likelihood-ratio test against the APGW with covariates on ``scale`` (``lr_stat``,
         ``lr_df``, ``p_value`` and ``lr_null``, the law of the statistic under the smaller
         model). The larger model of each nested pair is the full one; where its fit ends at a
@@ -102,11 +103,11 @@ def compare_special_cases(X, y=None, *, data=None, scale="aft", shape_covariates
         r = model.result_
         rows.append({"distribution": dist, "scale": sc, "shape_covariates": shape,
                      "loglik": r.loglik, "df": r.df_model, "aic": r.aic, "bic": r.bic,
-                     "converged": model.converged_, "note": note})
+                     "converged": model.converged_,
+                     "loglik_limit": max((r.loglik for r in model.limits_ if r.loglik is not None),
+                                         default=np.nan),
+                     "note": note})
     ref = fits[("apgw", scale, False)]
-    # the supremum of the reference model: where its fit ends at a limit of the family, the
-    # limit fitted exactly can lie above the bound's value
-    ref_sup = max([ref.loglik_] + [r.loglik for r in ref.limits_ if r.loglik is not None])
     ref_note = "; ".join(f"reference APGW at {r.limit}" for r in ref.limits_)
     for row, key in zip(rows, fits):
         dist, sc, shape = key
@@ -114,8 +115,7 @@ def compare_special_cases(X, y=None, *, data=None, scale="aft", shape_covariates
         null = ""
         if dist in _NESTED or dist == "gompertz" or (dist == "apgw" and shape):
             small, big = (ref, fits[key]) if shape else (fits[key], ref)
-            big_ll = max([big.loglik_] + [r.loglik for r in big.limits_ if r.loglik is not None])
-            stat = max(2.0 * (big_ll - small.loglik_), 0.0)
+            stat = max(2.0 * (_supremum(big) - _supremum(small)), 0.0)
             dfd = big.result_.df_model - small.result_.df_model
             # Gompertz is κ = ∞, the edge of the APGW: in τ = 1/(κ+1) it is τ = 0 on the boundary
             # of τ ≥ 0 where the likelihood is smooth, so one restriction is on the boundary
@@ -126,6 +126,11 @@ def compare_special_cases(X, y=None, *, data=None, scale="aft", shape_covariates
         if ref_note and null:
             row["note"] = "; ".join(x for x in (row["note"], ref_note + " (its supremum used)") if x)
     return pd.DataFrame(rows)
+
+
+def _supremum(model):
+    """The fit's log-likelihood, or that of the limit it ends at (fitted exactly) where higher."""
+    return max([model.loglik_] + [r.loglik for r in model.limits_ if r.loglik is not None])
 
 
 # special cases with the fixed parameters inside the APGW's parameter space (κ = 0, 1; γ = 1)

@@ -184,6 +184,12 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         What ``predict`` returns (the mean is infinite for cure models).
     max_iter : int, default 500
     tol : float, default 1e-8
+    penalizer : float or dict, default 0
+        Ridge/lasso/elastic-net penalty on the covariate coefficients (standardised internally,
+        intercepts unpenalised; lifelines' convention), for all parameters or per parameter
+        (``{"phi": 0.1}``); see :func:`distreg.likelihood.maximize_likelihood`.
+    l1_ratio : float, default 0
+        Lasso share of the penalty.
 
     Attributes
     ----------
@@ -219,13 +225,15 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
     _formula_response_keywords = ("time", "event", "entry", "lower", "upper")
 
     def __init__(self, distribution="apgw", scale="aft", shape_covariates=False, point="median",
-                 max_iter=500, tol=1e-8):
+                 max_iter=500, tol=1e-8, penalizer=0.0, l1_ratio=0.0):
         self.distribution = distribution
         self.scale = scale
         self.shape_covariates = shape_covariates
         self.point = point
         self.max_iter = max_iter
         self.tol = tol
+        self.penalizer = penalizer
+        self.l1_ratio = l1_ratio
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -362,21 +370,34 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         coef = {p.name: fit.coef[sl] for p, sl in zip(self._spec().parameters, fit.slices)}
         fixed = {p.name: (None if d.n_coef else float(d.offset[0]))
                  for p, d in zip(self._spec().parameters, designs)}
-        reports = _limit_reports(coef, fixed, fit.converged or fit.cause == "boundary", fit.loglik)
+        reports = _limit_reports(coef, fixed, fit.converged or fit.cause == "boundary")
         if self.distribution == "gompertz" and not fit.converged:
             exponential = self._exponential_limit(fit, designs, data, w)
             if exponential is not None:
                 return [exponential]
         if not reports:
             return super()._limits(fit, designs, data, w)
+        from . import limit_fits
+
         out = []
         for r in reports:
-            if r.special_case == "apgw-kappa-inf":
-                ll = _kappa_infinity_loglik(designs, data, w, fit)
-                msg = r.message + (f" The κ = ∞ limit fitted exactly has log-likelihood {ll:.4f}."
-                                   if ll is not None else "")
-                r = LimitReport(r.parameter, r.limit, "gompertz-type (κ = ∞)", ll, r.cause, msg)
-            out.append(r)
+            ll, case, note = None, r.special_case, ""
+            try:
+                if r.limit == "κ → ∞":
+                    ll, case = _kappa_infinity_loglik(designs, data, w, fit), "gompertz-type (κ = ∞)"
+                elif r.limit == "κ → -1":
+                    ll = limit_fits.fit_cure_limit(designs, data, w, self.scale, start=coef).loglik
+                elif r.limit.startswith("γ → ∞"):
+                    reason = limit_fits.threshold_limit_support(designs, data, self.scale)
+                    lf = None if reason else limit_fits.fit_threshold_limit(designs, data, w, self.scale)
+                    ll = None if lf is None else lf.loglik
+                    note = f" The limit is not fitted: {reason}." if reason else ""
+            except (ValueError, FloatingPointError) as err:
+                note = f" The limit could not be fitted ({err})."
+            if ll is not None:
+                note = (f" The limit fitted exactly has log-likelihood {ll:.4f} (the fit at the bound: "
+                        f"{fit.loglik:.4f}).")
+            out.append(LimitReport(r.parameter, r.limit, case, ll, r.cause, r.message + note))
         return out
 
     def _exponential_limit(self, fit, designs, data, w):
@@ -604,12 +625,12 @@ def _kappa_infinity_loglik(designs, data, w, fit):
     return float(lf.loglik) if np.isfinite(lf.loglik) else None
 
 
-def _limit_reports(coef, fixed, converged, loglik):
+def _limit_reports(coef, fixed, converged):
     """Which limits of the APGW a fit approaches: a list of LimitReport (empty for an interior fit).
 
     ``coef`` maps parameter names to coefficients (link scale), ``fixed`` gives the fixed η of
-    parameters without coefficients (None for free ones), ``loglik`` the fit's log-likelihood
-    (a lower bound of the supremum that the limit attains).
+    parameters without coefficients (None for free ones). The reports carry no log-likelihood:
+    the estimator's ``_limits`` fits each limit exactly and adds it.
     """
     reports = []
     # a fit at a bound, or one that stopped without converging close to it (the likelihood is
@@ -631,8 +652,7 @@ def _limit_reports(coef, fixed, converged, loglik):
                 "κ ran to its lower bound (κ → -1): the fit approaches the bounded-cumulative-hazard "
                 "(promotion-time) cure model H = A·F(t) with a log-logistic F and A = λ(κ+1) "
                 f"(here about {A:.3g}, cure fraction exp(-A) = {np.exp(-A):.3g}); κ itself is not "
-                f"identified. That limit is not fitted separately; ℓ = {loglik:.4f} at the bound is a "
-                "lower bound of its supremum."))
+                "identified."))
     if fixed["gamma"] is None and coef["gamma"].size == 1:
         eta_g = float(coef["gamma"][0])
         if eta_g >= _GAMMA_BOUNDS[1] - slack:
@@ -641,9 +661,7 @@ def _limit_reports(coef, fixed, converged, loglik):
                 "gamma", "γ → ∞ with κγ fixed", "threshold Weibull", None, "boundary",
                 f"γ ran to its upper bound (γ → ∞, here γ = {np.exp(eta_g):.3g}, κγ = {s:.3g}): the fit "
                 "approaches the threshold limit H = A((φt)^s - 1) for t > 1/φ and 0 before, a Weibull "
-                "hazard that switches on at t0 = 1/φ (just below the first event time; s = κγ). That "
-                f"limit is not fitted separately; ℓ = {loglik:.4f} at the bound is a lower bound of its "
-                "supremum."))
+                "hazard that switches on at t0 = 1/φ (just below the first event time; s = κγ)."))
         elif eta_g <= _GAMMA_BOUNDS[0] + slack:
             reports.append(LimitReport(
                 "gamma", "γ → 0", None, None, "boundary",

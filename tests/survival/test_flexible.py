@@ -158,7 +158,13 @@ def test_special_cases_nested_below_apgw(dataset, scale):
     mpr = tab[tab.shape_covariates].loglik.iloc[0]
     assert mpr >= apgw - 1e-6
     row = tab[tab.distribution == "weibull"].iloc[0]
-    assert row.lr_df == 2 and np.isclose(row.lr_stat, 2 * (apgw - row.loglik))
+    # the statistic uses the supremum: the exactly fitted limit where the APGW fit ends at one
+    ref = tab[(tab.distribution == "apgw") & (tab.scale == scale) & ~tab.shape_covariates].iloc[0]
+    sup = np.nanmax([ref.loglik, ref.loglik_limit])
+    assert row.lr_df == 2 and np.isclose(row.lr_stat, 2 * (sup - row.loglik), rtol=1e-12)
+    assert row.lr_null == "chi2(2)"
+    gomp = tab[tab.distribution == "gompertz"].iloc[0]
+    assert gomp.lr_null == f"1/2 chi2({gomp.lr_df - 1:.0f}) + 1/2 chi2({gomp.lr_df:.0f})"
 
 
 def test_gompertz_data_run_to_kappa_infinity():
@@ -254,20 +260,20 @@ def test_limit_reports_at_and_near_the_bounds():
         return {"lambda": np.array([0.1]), "phi": np.array([0.0, 0.2]), "gamma": np.array([eta_g]),
                 "kappa": np.array([eta_k])}
 
-    assert _limit_reports(coef(0.3, 0.5), free, True, -10.0) == []
+    assert _limit_reports(coef(0.3, 0.5), free, True) == []
     # converged interior fit close to a bound: nothing to report
-    assert _limit_reports(coef(5.5, 0.5), free, True, -10.0) == []
+    assert _limit_reports(coef(5.5, 0.5), free, True) == []
     # the same point from a fit that stopped without converging is heading for γ → ∞
-    (r,) = _limit_reports(coef(5.5, 0.5), free, False, -10.0)
+    (r,) = _limit_reports(coef(5.5, 0.5), free, False)
     assert r.parameter == "gamma" and r.special_case == "threshold Weibull" and r.cause == "boundary"
     assert "γ ran to its upper bound" in r.message and "γ = 245" in r.message
-    (r,) = _limit_reports(coef(0.3, 9.2), free, True, -10.0)
+    (r,) = _limit_reports(coef(0.3, 9.2), free, True)
     assert r.limit == "κ → ∞"
-    (r,) = _limit_reports(coef(0.3, -7.5), free, False, -10.0)
-    assert r.limit == "κ → -1" and "cure fraction" in r.message and r.loglik is None
+    (r,) = _limit_reports(coef(0.3, -7.5), free, False)
+    assert r.limit == "κ → -1" and "cure fraction" in r.message
     # fixed κ (a special case) and shape covariates are not judged
     fixed = dict(free, kappa=np.log(2.0))
-    assert _limit_reports(coef(0.3, 9.2), fixed, True, -10.0) == []
+    assert _limit_reports(coef(0.3, 9.2), fixed, True) == []
     shape = coef(6.0, 0.5)
     shape["gamma"] = np.array([6.0, 0.1])
-    assert _limit_reports(shape, free, True, -10.0) == []
+    assert _limit_reports(shape, free, True) == []
