@@ -25,10 +25,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
-from ..likelihood import Design
+from ..likelihood import Design, maximize_likelihood
 
 
-__all__ = ["GRID_ETA_GAMMA", "GRID_ETA_KAPPA", "GRID_RIDGE", "profile_grid", "search_starts"]
+__all__ = ["GRID_ETA_GAMMA", "GRID_ETA_KAPPA", "GRID_RIDGE", "preselect", "profile_grid", "search_starts",
+           "subsample"]
 
 # η_γ = log γ from γ = 0.37 to the upper bound γ = 403; η_κ = log(κ+1) from the lower bound
 # (κ = -0.9997) through the cure region, κ = 0 (Burr) and κ = 1 (Weibull) to κ ≈ 9900 (bound)
@@ -204,6 +205,56 @@ def profile_grid(spec, designs, data, w, start, eta_gammas=GRID_ETA_GAMMA, eta_k
     return out
 
 
+def subsample(designs, data, w, size=_GRID_MAX_ROWS):
+    """A seeded subsample of ``size`` rows of a fitting problem (the problem itself if smaller)."""
+    n = w.shape[0]
+    if n <= size:
+        return designs, data, w
+    rows = np.sort(np.random.default_rng(0).choice(n, size, replace=False))
+    designs = [Design(d.matrix[rows], d.columns, d.intercept,
+                      None if d.offset is None else np.asarray(d.offset)[rows]) for d in designs]
+    data = {k: (v[rows] if isinstance(v, np.ndarray) and v.shape[:1] == (n,) else v) for k, v in data.items()}
+    return designs, data, w[rows]
+
+
+def preselect(spec, designs, data, w, starts, bounds, options):
+    """On large data, the starts worth a full fit: the two best subsample optima and the best nested start.
+
+    Each free fit on large data crawls along the same ridges for hundreds of iterations; run
+    from every start on the subsample, they show which starts lead highest, and only those two
+    (with the nested start of highest full-data log-likelihood, which keeps the fit at least as
+    good as every nested case) are refitted on all rows.
+    """
+    if w.shape[0] <= _GRID_MAX_ROWS or len(starts) <= 2:
+        return starts
+    sub = subsample(designs, data, w)
+    fits = []
+    for s in starts:
+        try:
+            fits.append(maximize_likelihood(spec, *sub, starts=[s], bounds=bounds, **{**options, "warn": False}))
+        except ValueError:
+            continue
+    fits.sort(key=lambda f: -f.loglik if np.isfinite(f.loglik) else np.inf)
+    best_sub = [[f.coef[sl] if d.n_coef else 0.0 for d, sl in zip(designs, f.slices)] for f in fits[:2]]
+    obj_values = []
+    with np.errstate(all="ignore"):
+        for s in starts[:2]:  # the nested Weibull and Burr fits come first
+            eta = np.column_stack([_eta_of(d, e) for d, e in zip(designs, s)])
+            obj_values.append(float(np.dot(w, spec.loglik(eta, data)[0])))
+    nested = starts[int(np.nanargmax(obj_values))] if np.isfinite(obj_values).any() else starts[0]
+    return best_sub + [nested]
+
+
+def _eta_of(design, entry):
+    base = np.zeros(design.matrix.shape[0]) if design.offset is None else np.asarray(design.offset, float)
+    if design.n_coef == 0:
+        return base
+    if np.ndim(entry):
+        return base + design.matrix @ np.asarray(entry, float)
+    # a scalar start is the intercept's value, as the engine reads it
+    return base + (float(entry) * design.matrix[:, design.intercept] if design.intercept is not None else 0.0)
+
+
 def search_starts(spec, designs, data, w, nested_starts):
     """Starts for the free APGW fit: the nested fits and the best points of the shape grid.
 
@@ -213,16 +264,9 @@ def search_starts(spec, designs, data, w, nested_starts):
     """
     if designs[2].intercept != 0 or designs[3].n_coef != 1:
         return nested_starts
-    n = w.shape[0]
-    if n > _GRID_MAX_ROWS:
-        # the grid only ranks regions of the shape space; a seeded subsample ranks them as well
-        # at a fraction of the cost, and the free fits from the chosen points use every row
-        rows = np.sort(np.random.default_rng(0).choice(n, _GRID_MAX_ROWS, replace=False))
-        designs = [Design(d.matrix[rows], d.columns, d.intercept,
-                          None if d.offset is None else np.asarray(d.offset)[rows]) for d in designs]
-        data = {k: (v[rows] if isinstance(v, np.ndarray) and v.shape[:1] == (n,) else v)
-                for k, v in data.items()}
-        w = w[rows]
+    # the grid only ranks regions of the shape space; above _GRID_MAX_ROWS a seeded subsample
+    # ranks them as well at a fraction of the cost, and the free fits use every row
+    designs, data, w = subsample(designs, data, w)
     obj = _PinnedObjective(spec, designs, data, w)
     scored = []
     for s in nested_starts:

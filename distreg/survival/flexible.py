@@ -347,11 +347,12 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         if self.distribution == "apgw":
             from threadpoolctl import threadpool_limits
 
-            from ._search import search_starts
+            from ._search import preselect, search_starts
 
             # the grid runs many small L-BFGS-B problems: one BLAS thread (see maximize_likelihood)
             with threadpool_limits(limits=1, user_api="blas"):
                 starts = search_starts(spec, designs, data, w, starts)
+            starts = preselect(spec, designs, data, w, starts, bounds, options)
         return maximize_likelihood(spec, designs, data, w, starts=starts, bounds=bounds, **options)
 
     def _fit_designs(self, designs, data, w):
