@@ -32,32 +32,6 @@ def trigamma(x):
 
 
 @njit(cache=True, error_model="numpy")
-def digamma_diff(y, r):
-    """ψ(y + r) - ψ(r) for integer y >= 0, as Σ 1/(r + j) when short (no cancellation)."""
-    if y <= 200.0:
-        s = 0.0
-        j = 0.0
-        while j < y:
-            s += 1.0 / (r + j)
-            j += 1.0
-        return s
-    return digamma(y + r) - digamma(r)
-
-
-@njit(cache=True, error_model="numpy")
-def trigamma_diff(y, r):
-    """ψ'(y + r) - ψ'(r) for integer y >= 0."""
-    if y <= 200.0:
-        s = 0.0
-        j = 0.0
-        while j < y:
-            s -= 1.0 / ((r + j) * (r + j))
-            j += 1.0
-        return s
-    return trigamma(y + r) - trigamma(r)
-
-
-@njit(cache=True, error_model="numpy")
 def log_ndtr(z):
     """log Φ(z), accurate far into the lower tail (asymptotic series below -20)."""
     if z > 5.0:

@@ -12,25 +12,12 @@ import math
 import numpy as np
 from numba import njit
 
-from ._special import digamma_diff, expit, log_diff_ndtr, log_expit, logaddexp, trigamma_diff
+from ._special import digamma, expit, log_diff_ndtr, log_expit, logaddexp, trigamma
 
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
 # ---------------------------------------------------------------- Poisson and NB2
-@njit(cache=True, error_model="numpy")
-def _lgamma_ratio(y, r):
-    """log Γ(y + r) - log Γ(r) for integer y >= 0 (a sum when short: no cancellation)."""
-    if y <= 200.0:
-        s = 0.0
-        j = 0.0
-        while j < y:
-            s += math.log(r + j)
-            j += 1.0
-        return s
-    return math.lgamma(y + r) - math.lgamma(r)
-
-
 @njit(cache=True, error_model="numpy")
 def poisson_loglik(y, lgy1, mu, ll, g, h):
     """Poisson: ℓ = y log μ - μ - log y! (``lgy1`` = log y!, precomputed once per fit)."""
@@ -41,19 +28,150 @@ def poisson_loglik(y, lgy1, mu, ll, g, h):
         h[i, 0, 0] = -y[i] / (m * m)
 
 
+# NB2 in α directly (not r = 1/α), so that every α >= 0 down to the Poisson limit is exact:
+#   ℓ = y log μ - log y! + A(y, α) - y log(1 + αμ) - μ log(1 + αμ)/(αμ),
+#   A(y, α) = Σ_{j<y} log(1 + jα) = log Γ(y + r) - log Γ(r) - y log r.
+# A and its α-derivatives are direct sums up to _NB_SUM_MAX; above, Stirling's series for
+# log Γ turns them into differences that are computed as such (expm1 of multiples of
+# log1p(yα)), with no cancellation however small α is.
+_NB_SUM_MAX = 200.0
+_POISSON_SWITCH = 1e-16  # α(y + μ + 1)² below this: the Poisson terms (see distributions.counts)
+_STIRLING = (1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188, -691.0 / 360360)
+
+
+@njit(cache=True, error_model="numpy")
+def _log1pmx(x):
+    """log(1 + x) - x, by its series for |x| < 0.25."""
+    if abs(x) >= 0.25:
+        return math.log1p(x) - x
+    acc = 0.0
+    for k in range(31, 1, -1):  # coefficients (-1)^(k+1)/k of x^k
+        acc = (-1.0 if k % 2 == 0 else 1.0) / k + x * acc
+    return x * x * acc
+
+
+@njit(cache=True, error_model="numpy")
+def _log1p_cubic(x):
+    """Q(x) = x + x/(1 + x) - 2 log(1 + x) = Σ_{k>=3} (-1)^(k+1) (k-2)/k x^k (≈ x³/3)."""
+    if abs(x) >= 0.25:
+        return x + x / (1.0 + x) - 2.0 * math.log1p(x)
+    acc = 0.0
+    for k in range(40, 2, -1):
+        acc = (1.0 if k % 2 == 1 else -1.0) * (k - 2.0) / k + x * acc
+    return x * x * x * acc
+
+
+@njit(cache=True, error_model="numpy")
+def _stirling_tail(x):
+    """ω(x) = log Γ(x) - ((x - ½) log x - x + ½ log 2π)."""
+    if x >= 10.0:
+        z = 1.0 / x
+        z2 = z * z
+        acc = 0.0
+        for k in range(5, -1, -1):
+            acc = _STIRLING[k] + z2 * acc
+        return z * acc
+    return math.lgamma(x) - ((x - 0.5) * math.log(x) - x + _LOG_SQRT_2PI)
+
+
+@njit(cache=True, error_model="numpy")
+def _rising_excess(y, a, need2):
+    """A(y, α) = Σ_{j<y} log(1 + jα) and its first two α-derivatives (y integer >= 0, α > 0)."""
+    if y <= _NB_SUM_MAX:
+        s0 = 0.0
+        s1 = 0.0
+        s2 = 0.0
+        j = 1.0
+        while j < y:
+            q = 1.0 + j * a
+            s0 += math.log1p(j * a)
+            t = j / q
+            s1 += t
+            s2 -= t * t
+            j += 1.0
+        return s0, s1, s2
+    x = y * a
+    r = 1.0 / a
+    L = math.log1p(x)
+    lmx = _log1pmx(x)
+    K = lmx / (x * x) + 1.0 / (1.0 + x)  # (log(1 + x) - x/(1 + x))/x²
+    if r < 10.0:
+        # r small: the log-gamma and polygamma differences do not cancel
+        s0 = math.lgamma(y + r) - math.lgamma(r) - y * math.log(r)
+        s1 = r * y - r * r * (digamma(y + r) - digamma(r))
+        s2 = 0.0
+        if need2:
+            s2 = -(r * r * (y - 2.0 * r * (digamma(y + r) - digamma(r))
+                            + r * r * (trigamma(r) - trigamma(y + r))))
+        return s0, s1, s2
+    s0 = (y - 0.5) * L + y * lmx / x
+    s1 = y * (y - 0.5) / (1.0 + x) - y * y * K
+    s2 = -(y * y * y * _log1p_cubic(x) / (x * x * x) - y * y / (2.0 * (1.0 + x) * (1.0 + x)))
+    # Stirling-series parts: ω(y + r) - ω(r), -r²(ω'(y + r) - ω'(r)), -(-2r³Δω' - r⁴Δω'')
+    for k in range(1, 7):
+        c = _STIRLING[k - 1]
+        m = 2.0 * k
+        rp = r ** (1.0 - m)
+        s0 += c * rp * math.expm1((1.0 - m) * L)
+        s1 += (m - 1.0) * c * rp * r * math.expm1(-m * L)
+        if need2:
+            s2 -= (m - 1.0) * c * rp * r * r * (2.0 * math.expm1(-m * L) - m * math.expm1(-(m + 1.0) * L))
+    return s0, s1, s2
+
+
+@njit(cache=True, error_model="numpy")
+def _log1p_ratio(z):
+    """log(1 + z)/z, 1 at z = 0."""
+    if z == 0.0:
+        return 1.0
+    return math.log1p(z) / z
+
+
+@njit(cache=True, error_model="numpy")
+def _k_and_slope(z):
+    """K(z) = (log(1 + z) - z/(1 + z))/z² (→ ½) and K'(z) (→ -⅔), series below |z| = 0.25.
+
+    K(z) = Σ_{k>=2} (-1)^k (k-1)/k z^(k-2); μ²K(αμ) is -d/dα [log(1 + αμ)/α].
+    """
+    if abs(z) < 0.25:
+        K = 0.0
+        Kp = 0.0
+        for k in range(40, 1, -1):
+            c = (1.0 if k % 2 == 0 else -1.0) * (k - 1.0) / k
+            K = c + z * K
+            if k >= 3:
+                Kp = c * (k - 2.0) + z * Kp
+        return K, Kp
+    q = 1.0 + z
+    lz = math.log1p(z) - z / q
+    return lz / (z * z), (1.0 / q - 1.0 / (q * q)) / (z * z) - 2.0 * lz / (z * z * z)
+
+
 @njit(cache=True, error_model="numpy")
 def _negbin_one(y, m, a, lgy1):
-    """NB2 log mass, gradient and Hessian in (μ, α) for one observation (lgy1 = log y!)."""
-    r = 1.0 / a
-    l1p = math.log1p(m / r)
-    ll = _lgamma_ratio(y, r) - lgy1 - r * l1p + (y * math.log(m / (r + m)) if y > 0 else 0.0)
-    g_mu = y / m - (y + r) / (m + r)
-    G = digamma_diff(y, r) - l1p + (m - y) / (r + m)  # dℓ/dr
-    Gp = trigamma_diff(y, r) + 1.0 / r - 1.0 / (r + m) - (m - y) / ((r + m) * (r + m))
-    g_a = -r * r * G
-    h_mm = -y / (m * m) + (y + r) / ((m + r) * (m + r))
-    h_ma = r * r * (m - y) / ((m + r) * (m + r))
-    h_aa = r * r * (2.0 * r * G + r * r * Gp)
+    """NB2 log mass, gradient and Hessian in (μ, α) for one observation (lgy1 = log y!).
+
+    Exact at every α >= 0: below α(y + μ + 1)² = 1e-16 the Poisson terms (and the α-derivatives
+    at α = 0, ((y - μ)² - y)/2 and its second-order analogue), which the NB2 values differ from
+    by a relative 1e-16 there.
+    """
+    z = a * m
+    ly = y * math.log(m) if y > 0 else 0.0
+    if a * (y + m + 1.0) * (y + m + 1.0) < _POISSON_SWITCH:
+        d = y - m
+        # d²ℓ/dα² at 0: -Σ j² + y μ² - (2/3) μ³ = -(y-1)y(2y-1)/6 + yμ² - 2μ³/3
+        return (ly - m - lgy1, y / m - 1.0, 0.5 * (d * d - y), -y / (m * m), m - y,
+                -(y - 1.0) * y * (2.0 * y - 1.0) / 6.0 + y * m * m - 2.0 * m * m * m / 3.0)
+    A, A1, A2 = _rising_excess(y, a, True)
+    l1z = math.log1p(z)
+    ll = ly - lgy1 + A - y * l1z - m * _log1p_ratio(z)
+    q = 1.0 + z
+    K, Kp = _k_and_slope(z)
+    g_mu = y / m - (y * a + 1.0) / q
+    g_a = A1 - y * m / q + m * m * K
+    h_mm = -y / (m * m) + a * (y * a + 1.0) / (q * q)
+    h_ma = (m - y) / (q * q)
+    h_aa = A2 + y * m * m / (q * q) + m * m * m * Kp
     return ll, g_mu, g_a, h_mm, h_ma, h_aa
 
 
@@ -104,12 +222,9 @@ def zip_loglik(y, mu, pi, ll, g):
 @njit(cache=True, error_model="numpy")
 def _nb_log_b0(m, a):
     """log P(0), d/dμ, d/dα of the NB2."""
-    r = 1.0 / a
-    l1p = math.log1p(m / r)
-    lb0 = -r * l1p
-    d_mu = -r / (r + m)
-    d_a = -r * r * (-l1p + m / (r + m))
-    return lb0, d_mu, d_a
+    z = a * m
+    K = _k_and_slope(z)[0]
+    return -m * _log1p_ratio(z), -1.0 / (1.0 + z), m * m * K
 
 
 @njit(cache=True, error_model="numpy")

@@ -66,20 +66,115 @@ def _link_derivatives(link, eta):
     raise ValueError(f"unknown link {link!r}")  # pragma: no cover
 
 
-class IntegerSpec(LikelihoodSpec):
-    """Likelihood of one integer-output family (see :data:`FAMILIES`)."""
+def bounded_location_link(lower, upper):
+    """The link of a bounded Dalap's location and the map from its natural value to μ.
 
-    def __init__(self, family, n_bits=None, location_link=None):
+    Below ``lower`` (and above ``upper``) every μ gives the same truncated geometric pmf, so μ
+    is only identified inside [lower, upper]. The estimator parametrises it there: with both
+    bounds finite u = logit⁻¹(η) ∈ (0, 1) and μ = lower + (upper - lower) u; with one finite
+    bound t = exp(η) and μ = lower + t (or upper - t). Returns (link, scale, offset) with
+    μ = offset + scale · θ.
+
+    Examples
+    --------
+    >>> bounded_location_link(0.0, 20.0)
+    ('logit', 20.0, 0.0)
+    >>> bounded_location_link(-3.0, np.inf)
+    ('log', 1.0, -3.0)
+    """
+    lo_fin, hi_fin = np.isfinite(lower), np.isfinite(upper)
+    if lo_fin and hi_fin:
+        return "logit", float(upper - lower), float(lower)
+    if lo_fin:
+        return "log", 1.0, float(lower)
+    if hi_fin:
+        return "log", -1.0, float(upper)
+    return "identity", 1.0, 0.0
+
+
+class IntegerSpec(LikelihoodSpec):
+    """Likelihood of one integer-output family (see :data:`FAMILIES`).
+
+    For "dalap" with finite ``bounds`` (lower, upper) the location is parametrised inside the
+    bounds (see :func:`bounded_location_link`) and the natural parameter is not μ itself.
+    """
+
+    def __init__(self, family, n_bits=None, location_link=None, bounds=None):
         self.family = family
         params, self.roles, self.nonneg = family_info(family, n_bits)
-        if location_link is not None and family in REAL_LOCATION:
+        self.location_map = None
+        if family == "dalap" and bounds is not None and (np.isfinite(bounds[0]) or np.isfinite(bounds[1])):
+            link, scale, offset = bounded_location_link(*bounds)
+            self.location_map = (scale, offset)
+            params = ((params[0][0], link),) + tuple(params[1:])
+        elif location_link is not None and family in REAL_LOCATION:
             params = ((params[0][0], location_link),) + tuple(params[1:])
         self.parameters = tuple(Parameter(n, link) for n, link in params)
         self.n_bits = n_bits
         # Dalap's log mass has kinks at μ = y (the |y - μ| term) and at integer μ
         self.kinked = family == "dalap"
 
-    def _kernel(self, theta, data):
+    def location_eta(self, value):
+        """The linear predictor of the location that puts it at ``value`` (for starting values)."""
+        link = self.parameters[0].link
+        if self.location_map is not None:
+            scale, offset = self.location_map
+            u = (value - offset) / scale
+            if link == "logit":
+                return float(special.logit(np.clip(u, 0.02, 0.98)))
+            return float(np.log(max(u, 0.5)))
+        if link == "log":
+            return float(np.log(max(value, 0.5)))
+        if link == "logit":
+            return float(special.logit(np.clip(value, 0.02, 0.98)))
+        return float(value)
+
+    def _dalap_bounded_hessian(self, theta, data):
+        """Per-row second derivatives of the bounded Dalap in (θ_μ, γ) from the analytic score.
+
+        The log mass has kinks only where μ is an integer (|y - μ| and ⌊μ⌋ jump in slope
+        there), so a row whose μ is within two steps of an integer is differenced on the side
+        away from it: its one-sided second derivatives, as :func:`dalap_hessian` uses for the
+        unbounded Dalap. Without this, differences straddling a kink make the information
+        matrix indefinite at the optimum.
+        """
+        n = theta.shape[0]
+        h = np.empty((n, 2, 2))
+        scale, offset = self.location_map if self.location_map is not None else (1.0, 0.0)
+        mu = offset + scale * theta[:, 0]
+        step_mu = 1e-6 * np.maximum(1.0, np.abs(mu))
+        to_up, to_down = np.ceil(mu) - mu, mu - np.floor(mu)
+        near = np.minimum(np.where(to_up == 0, 1.0, to_up), np.where(to_down == 0, 1.0, to_down)) < 2 * step_mu
+        on_kink = (to_up == 0) | near
+        # direction +1 (forward) away from a kink just below, -1 (backward) from one just above
+        direction = np.where(to_down == 0, 1.0, np.where(to_up < to_down, -1.0, 1.0))
+        gam = theta[:, 1]
+        step_g = np.minimum(1e-6, 0.1 * np.minimum(gam, 1.0 - gam))
+        base = self._kernel(theta, data, need_hessian=False)[1]
+        for j, step in ((0, step_mu / abs(scale)), (1, step_g)):
+            plus, minus = theta.copy(), theta.copy()
+            if j == 0:
+                sided = np.where(on_kink, direction * step, step)
+                plus[:, 0] += sided
+                minus[:, 0] = np.where(on_kink, theta[:, 0], theta[:, 0] - step)
+                gp = self._kernel(plus, data, need_hessian=False)[1]
+                gm = self._kernel(minus, data, need_hessian=False)[1]
+                width = np.where(on_kink, sided, 2 * step)
+                gm = np.where(on_kink[:, None], base, gm)
+            else:
+                plus[:, 1] += step
+                minus[:, 1] -= step
+                gp = self._kernel(plus, data, need_hessian=False)[1]
+                gm = self._kernel(minus, data, need_hessian=False)[1]
+                width = 2 * step
+            h[:, :, j] = (gp - gm) / width[:, None]
+        # the two mixed derivatives differ by O(step); use their mean
+        mixed = 0.5 * (h[:, 0, 1] + h[:, 1, 0])
+        h[:, 0, 1] = mixed
+        h[:, 1, 0] = mixed
+        return h
+
+    def _kernel(self, theta, data, need_hessian=True):
         from .._kernels import likelihood_counts as K
 
         y = data["y"]
@@ -103,10 +198,18 @@ class IntegerSpec(LikelihoodSpec):
         elif fam == "dlaplace":
             K.dlaplace_loglik(y, cols[0], cols[1], ll, g)
         elif fam == "dalap":
-            K.dalap_loglik(y, cols[0], cols[1], data["lower"], data["upper"], ll, g)
+            mu = cols[0]
+            if self.location_map is not None:
+                scale, offset = self.location_map
+                mu = offset + scale * cols[0]
+            K.dalap_loglik(y, mu, cols[1], data["lower"], data["upper"], ll, g)
+            if self.location_map is not None:
+                g[:, 0] *= self.location_map[0]
             if not (np.isfinite(data["lower"]).any() or np.isfinite(data["upper"]).any()):
                 h = np.empty((n, 2, 2))
                 K.dalap_hessian(y, cols[0], cols[1], h)
+            elif need_hessian:
+                h = self._dalap_bounded_hessian(theta, data)
         elif fam == "danorm":
             K.danorm_loglik(y, cols[0], cols[1], ll, g)
         elif fam == "bitwise":
@@ -131,7 +234,7 @@ class IntegerSpec(LikelihoodSpec):
         theta, d1, d2 = [np.empty_like(eta) for _ in range(3)]
         for j, p in enumerate(self.parameters):
             theta[:, j], d1[:, j], d2[:, j] = _link_derivatives(p.link, eta[:, j])
-        ll, g, h = self._kernel(theta, data)
+        ll, g, h = self._kernel(theta, data, need_hessian)
         score = g * d1
         hess = None
         if h is not None and need_hessian:
@@ -171,6 +274,15 @@ class IntegerSpec(LikelihoodSpec):
                 if off is not None:
                     base -= float(np.dot(w, off))
                 start.append(base)
+            elif p.name == "mu" and self.location_map is not None:
+                # least squares on the link scale of the bounded location
+                scale, offset = self.location_map
+                if p.link == "logit":
+                    u = np.clip((y - offset) / scale, 0.5 / abs(scale), 1 - 0.5 / abs(scale))
+                    target = special.logit(np.clip(u, 0.02, 0.98))
+                else:
+                    target = np.log(np.maximum((y - offset) / scale, 0.5))
+                start.append(_least_squares(designs[0], target, weights))
             elif p.name == "mu":
                 start.append(_least_squares(designs[0], y, weights))
             elif p.name == "alpha":
@@ -285,6 +397,53 @@ class MixtureSpec(LikelihoodSpec):
         return total, score
 
     def start_values(self, designs, data, weights):
+        """Several starts, as the mixture likelihood has local maxima (and label switching).
+
+        1. the base family's start with the component locations spread over the quantiles of y;
+        2. a split of the rows by the rank of y into K groups of equal weight, each component
+           starting from the base family's start on its group (intercepts, or least squares
+           for a real location), with the group shares as weights;
+        3. the split of 2 with the groups' starts perturbed (fixed seed), twice.
+        The engine keeps the best optimum; :attr:`n_random_starts` sets how many of 3 are used.
+        """
+        starts = [self._spread_start(designs, data, weights)]
+        split = self._split_start(designs, data, weights)
+        if split is not None:
+            starts.append(split)
+            rng = np.random.default_rng(0)
+            for _ in range(self.n_random_starts):
+                starts.append([np.asarray(e, float) + rng.normal(0.0, 0.5, np.shape(e)) for e in split])
+        return starts
+
+    n_random_starts = 2
+
+    def _split_start(self, designs, data, weights):
+        y = data["y"]
+        K = self.K
+        order = np.argsort(y, kind="stable")
+        cum = np.cumsum(weights[order]) / weights.sum()
+        group = np.empty(y.shape[0], int)
+        group[order] = np.minimum((cum * K).astype(int), K - 1)
+        start, shares = [], []
+        for k in range(K):
+            rows = group == k
+            if not rows.any():
+                return None
+            w_k = np.where(rows, weights, 0.0)
+            shares.append(w_k.sum())
+            # the base start on group k only (rows outside get zero weight)
+            part = self.base.start_values(designs[: self.P], data, np.where(rows, weights, 1e-12 * weights))[0]
+            for entry, d in zip(part, designs[: self.P]):
+                if np.ndim(entry) == 0 and d.n_coef and d.intercept is not None:
+                    vec = np.zeros(d.n_coef)
+                    vec[d.intercept] = float(entry)
+                    entry = vec
+                start.append(np.asarray(entry, float) if np.ndim(entry) else float(entry))
+        shares = np.asarray(shares) / np.sum(shares)
+        start += [float(np.log(shares[k] / shares[0])) for k in range(1, K)]
+        return start
+
+    def _spread_start(self, designs, data, weights):
         base_start = self.base.start_values(designs[: self.P], data, weights)[0]
         y = data["y"]
         K = self.K
@@ -294,8 +453,7 @@ class MixtureSpec(LikelihoodSpec):
             for j, (p, entry) in enumerate(zip(self.base.parameters, base_start)):
                 if j == 0:
                     # spread the component locations over the quantiles of y
-                    shift = (np.log(max(qs[k], 0.5)) - np.log(max(np.median(y), 0.5))
-                             if p.link == "log" else qs[k] - np.median(y))
+                    shift = self.base.location_eta(qs[k]) - self.base.location_eta(np.median(y))
                     if np.ndim(entry) == 0:
                         entry = entry + shift
                     else:
@@ -305,4 +463,4 @@ class MixtureSpec(LikelihoodSpec):
                             entry[icpt] += shift
                 start.append(entry)
         start += [0.0] * (K - 1)
-        return [start]
+        return start

@@ -211,11 +211,65 @@ def test_bad_parameters():
         Dalap([0.0], [1.5])
     with pytest.raises(ValueError, match="non-negative integers"):
         Hurdle(Dalap([0.0], [0.5]), 0.3)
-    with pytest.raises(ValueError, match="alpha"):
-        NegativeBinomial([1.0], [0.0])
+    # α = 0 is the Poisson limit (allowed); a negative α is not
+    with pytest.raises(ValueError, match="alpha must be >= 0"):
+        NegativeBinomial([1.0], [-0.1])
     with pytest.raises(TypeError, match="discrete"):
         ZeroInflated(object(), 0.3)
 
 
 def test_discrete_base_has_gradient_hook():
     assert hasattr(DiscreteDistribution, "logpmf_grad")
+
+
+def _nb2_logpmf_mpmath(y, mu, a, exact=False):
+    """NB2 log mass in 50-digit arithmetic: Σ log1p(jα) for the rising factorial (no cancellation)."""
+    import mpmath as mp
+
+    with mp.workdps(50):
+        y, mu, a = mp.mpf(y), mp.mpf(mu), mp.mpf(a)
+        base = y * mp.log(mu) - mp.loggamma(y + 1)
+        if a == 0:
+            return float(base - mu)
+        rising = mp.fsum(mp.log1p(j * a) for j in range(int(y)))
+        out = base + rising - y * mp.log1p(a * mu) - mp.log1p(a * mu) / a
+        return out if exact else float(out)
+
+
+def test_negative_binomial_is_exact_down_to_the_poisson_limit():
+    from distreg.distributions import NegativeBinomial, Poisson
+    from distreg.distributions.counts import nb2_alpha_score, nb2_logpmf
+
+    ys = [0, 1, 4, 17, 150, 450, 3000]
+    mus = [0.05, 1.0, 7.3, 300.0, 2500.0]
+    alphas = [0.0, 1e-300, 1e-30, 1e-17, 1e-14, 1e-11, 1e-8, 1e-5, 1e-3, 0.05, 0.5, 3.0, 40.0]
+    worst = 0.0
+    for y in ys:
+        for mu in mus:
+            for a in alphas:
+                ref = _nb2_logpmf_mpmath(y, mu, a)
+                worst = max(worst, abs(float(nb2_logpmf(float(y), mu, a)) - ref) / max(1.0, abs(ref)))
+    assert worst < 1e-12
+    # the α-score against central differences of the mpmath log mass, and its Poisson limit
+    for y, mu, a in [(3, 2.0, 1e-9), (40, 30.0, 1e-6), (400, 350.0, 0.02), (5, 0.5, 2.0)]:
+        import mpmath as mp
+
+        with mp.workdps(50):
+            am, h = mp.mpf(a), mp.mpf(a) * mp.mpf("1e-15")
+            fd = float((_nb2_logpmf_mpmath(y, mu, am + h, True) - _nb2_logpmf_mpmath(y, mu, am - h, True)) / (2 * h))
+        assert abs(float(nb2_alpha_score(float(y), mu, a)) - fd) < 1e-6 * max(1.0, abs(fd))
+    assert float(nb2_alpha_score(7.0, 3.0, 0.0)) == 0.5 * ((7 - 3) ** 2 - 7)
+    # the issue's pmfs summed to 1.18, 0.05 and 0.95 at α = 1e-14 ... 1e-29; now to one, and
+    # cdf, sf and quantiles are those of the Poisson in the limit
+    k = np.arange(400)[None, :]
+    mu = np.array([0.4, 5.0, 60.0])
+    pois = Poisson(mu)
+    for a in (1e-29, 1e-20, 1e-14, 1e-10, 0.0):
+        d = NegativeBinomial(mu, np.full(3, a))
+        np.testing.assert_allclose(d.pmf(k).sum(axis=1), 1.0, atol=1e-12)
+        np.testing.assert_allclose(d.cdf(k), pois.cdf(k), atol=1e-9)
+        np.testing.assert_allclose(d.sf(k), pois.sf(k), atol=1e-9)
+        q = np.array([[0.01, 0.3, 0.5, 0.9, 0.999]])
+        np.testing.assert_array_equal(d.ppf(q), pois.ppf(q))
+    draws = NegativeBinomial(mu, np.zeros(3)).rvs(size=2000, random_state=0)
+    np.testing.assert_allclose(draws.mean(axis=1), mu, rtol=0.05)
