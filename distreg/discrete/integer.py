@@ -331,28 +331,9 @@ class IntegerRegressor(LikelihoodRegressor):
             return AUTO_RIDGE if (self.distribution == "bitwise" or self.n_components > 1) else None
         return pen
 
-    def _engine_options(self):
-        from .._validation import check_int, check_positive_scalar
-
-        default = 3000 if self.n_components > 1 else 500
-        return {
-            "max_iter": (default if self.max_iter is None
-                         else check_int(self.max_iter, "max_iter", minimum=1)),
-            "tol": check_positive_scalar(self.tol, "tol"),
-            "penalty": self._penalty(),
-            "l1_ratio": self.l1_ratio,
-            "model_name": self._model_name(),
-            "warn": False,  # the estimator warns once, with its limits (see LikelihoodRegressor)
-        }
-
-    def _penalty_info(self):
-        pen = self._penalty()
-        if pen is None or (not isinstance(pen, dict) and pen == 0):
-            return []
-        a = self.l1_ratio
-        kind = "ridge" if a == 0 else ("lasso" if a == 1 else f"elastic net (l1_ratio {a:g})")
-        auto = " (penalizer='auto')" if isinstance(self.penalizer, str) else ""
-        return [("Penalty", f"{kind}, {pen}{auto}")]
+    def _default_max_iter(self):
+        # mixture likelihoods converge slowly (see Notes)
+        return 3000 if self.n_components > 1 else 500
 
     def _bounds(self):
         # the engine applies these to intercept-only parameters; the optimiser then stops at a

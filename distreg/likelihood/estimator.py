@@ -70,14 +70,24 @@ class LikelihoodRegressor(DistributionalRegressor):
         return type(self).__name__
 
     def _engine_options(self) -> dict:
+        max_iter = getattr(self, "max_iter", 500)
         return {
-            "max_iter": check_int(getattr(self, "max_iter", 500), "max_iter", minimum=1),
+            "max_iter": check_int(self._default_max_iter() if max_iter is None else max_iter, "max_iter",
+                                  minimum=1),
             "tol": check_positive_scalar(getattr(self, "tol", 1e-8), "tol"),
-            "penalty": getattr(self, "penalizer", None),
+            "penalty": self._penalty(),
             "l1_ratio": getattr(self, "l1_ratio", 0.0),
             "model_name": self._model_name(),
             "warn": False,  # the estimator warns once, with its limits (see _fit_designs)
         }
+
+    def _default_max_iter(self) -> int:
+        """The iteration limit that ``max_iter=None`` stands for."""
+        return 500
+
+    def _penalty(self):
+        """The penalty strength passed to the engine (families may resolve a keyword such as "auto")."""
+        return getattr(self, "penalizer", None)
 
     def _limits(self, fit, designs, data, w) -> list:
         """What a fit that is not an interior maximum approaches: a list of :class:`LimitReport`.
@@ -221,12 +231,14 @@ class LikelihoodRegressor(DistributionalRegressor):
         return self
 
     def _penalty_info(self):
-        pen = getattr(self, "penalizer", None)
+        pen = self._penalty()
         if pen is None or (not isinstance(pen, dict) and pen == 0):
             return []
         a = getattr(self, "l1_ratio", 0.0)
         kind = "ridge" if a == 0 else ("lasso" if a == 1 else f"elastic net (l1_ratio {a:g})")
-        return [("Penalty", f"{kind}, {pen}")]
+        given = getattr(self, "penalizer", None)
+        keyword = f" (penalizer={given!r})" if isinstance(given, str) else ""
+        return [("Penalty", f"{kind}, {pen}{keyword}")]
 
     def _warn_fit(self, fit):
         """One ConvergenceWarning naming this estimator and the diagnosed cause, at the user's line."""
