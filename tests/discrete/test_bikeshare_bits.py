@@ -12,15 +12,19 @@ from distreg import IntegerRegressor
 from distreg.datasets import load_bikeshare
 
 
-def _data(rows=None):
+def _data(rows=None, calendar=False):
+    """Hour, season and weather dummies with temperature, humidity and wind (``calendar=True``
+    adds month dummies and the working day: the design of issue 12), a seeded 70/30 split."""
     bk = load_bikeshare()
     if rows is not None:
         bk = bk.iloc[:rows]
     weather = bk["weathersit"].replace({"heavy rain/snow": "light rain/snow"})
-    X = pd.concat([pd.get_dummies(bk["hr"], prefix="hr", drop_first=True),
-                   pd.get_dummies(bk["season"].astype(str), prefix="season", drop_first=True),
-                   pd.get_dummies(weather, prefix="w", drop_first=True),
-                   bk[["temp", "hum", "windspeed"]]], axis=1).astype(float)
+    parts = [pd.get_dummies(bk["hr"], prefix="hr", drop_first=True),
+             pd.get_dummies(bk["season"].astype(str), prefix="season", drop_first=True),
+             pd.get_dummies(weather, prefix="w", drop_first=True)]
+    if calendar:
+        parts += [pd.get_dummies(bk["mnth"], prefix="m", drop_first=True), bk[["workingday"]]]
+    X = pd.concat(parts + [bk[["temp", "hum", "windspeed"]]], axis=1).astype(float)
     X = X.loc[:, X.std() > 0]
     y = bk["bikers"].to_numpy()
     idx = np.random.default_rng(0).permutation(len(bk))

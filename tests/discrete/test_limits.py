@@ -5,7 +5,9 @@ without excess zeros is the plain count model (π → 0), the bounded Dalap is i
 mixtures find their maximum or name the collapse, and Bitwise separation is diagnosed as such.
 """
 
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -314,23 +316,11 @@ def test_bitwise_separation_names_the_bit_and_the_covariate():
 
 
 def _bike(rows=None):
-    """The issue's bike design: hour, season, weather, month and working day as dummies; weather."""
-    from distreg.datasets import load_bikeshare
+    """The issue's bike design (hour, season, weather, month, working day; weather), 70/30 split."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_bikeshare_bits import _data
 
-    bk = load_bikeshare()
-    if rows is not None:
-        bk = bk.iloc[:rows]
-    weather = bk["weathersit"].replace({"heavy rain/snow": "light rain/snow"})
-    X = pd.concat([pd.get_dummies(bk["hr"], prefix="hr", drop_first=True),
-                   pd.get_dummies(bk["season"].astype(str), prefix="season", drop_first=True),
-                   pd.get_dummies(weather, prefix="w", drop_first=True),
-                   pd.get_dummies(bk["mnth"], prefix="m", drop_first=True),
-                   bk[["workingday", "temp", "hum", "windspeed"]]], axis=1).astype(float)
-    X = X.loc[:, X.std() > 0]
-    y = bk["bikers"].to_numpy()
-    idx = np.random.default_rng(0).permutation(len(bk))
-    cut = int(0.7 * len(bk))
-    return X, y, idx[:cut], idx[cut:]
+    return _data(rows, calendar=True)
 
 
 def _bike_bits(rows):
