@@ -260,9 +260,11 @@ def search_starts(spec, designs, data, w, nested_starts):
 
     Returns the nested starts and the ``_N_FINAL`` best distinct grid points, so that the free
     optimisation begins at least as high as every nested case and every grid point.
-    Designs whose γ has no intercept in column 0 (a formula without one) skip the grid.
+    A γ with covariates (multi-parameter regression) skips the grid: its bounds cannot hold γ
+    itself inside the grid's range (only an intercept-only η_γ is bounded), and a start far out
+    on the γ → ∞ ridge then crawls without end; those fits start from the nested fits alone.
     """
-    if designs[2].intercept != 0 or designs[3].n_coef != 1:
+    if designs[2].n_coef != 1 or designs[2].intercept != 0 or designs[3].n_coef != 1:
         return nested_starts
     # the grid only ranks regions of the shape space; above _GRID_MAX_ROWS a seeded subsample
     # ranks them as well at a fraction of the cost, and the free fits use every row
