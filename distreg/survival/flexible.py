@@ -353,7 +353,31 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
             with threadpool_limits(limits=1, user_api="blas"):
                 starts = search_starts(spec, designs, data, w, starts)
             starts = preselect(spec, designs, data, w, starts, bounds, options)
-        return maximize_likelihood(spec, designs, data, w, starts=starts, bounds=bounds, **options)
+            g = designs[2]
+            if g.n_coef > 1 and g.intercept is not None:
+                starts.append(self._shape_free_start(spec, designs, data, w, options))
+        return maximize_likelihood(spec, designs, data, w, starts=[s for s in starts if s is not None],
+                                   bounds=bounds, **options)
+
+    def _shape_free_start(self, spec, designs, data, w, options):
+        """The APGW without shape covariates, searched globally, as a start of the shape-covariate fit.
+
+        The model with covariates in γ contains it (slopes 0), so starting there keeps the
+        multi-parameter fit at least as high as the searched one. Only an interior optimum is
+        used: one at the γ bound would start the unbounded γ intercept on the γ → ∞ ridge.
+        """
+        n = designs[0].matrix.shape[0]
+        g = designs[2]
+        plain = list(designs)
+        plain[2] = Design(np.ones((n, 1)), ["Intercept"], 0, g.offset)
+        fit = self._maximize(spec, plain, data, w, options)
+        if not fit.converged:
+            return None
+        start = [fit.coef[sl] if d.n_coef else 0.0 for d, sl in zip(plain, fit.slices)]
+        gamma = np.zeros(g.n_coef)
+        gamma[g.intercept] = float(start[2][0])
+        start[2] = gamma
+        return start
 
     def _fit_designs(self, designs, data, w):
         self._check_options()
