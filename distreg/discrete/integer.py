@@ -362,6 +362,8 @@ class IntegerRegressor(LikelihoodRegressor):
             fit = self._alpha_limit(spec, designs, data, w, options, fit)
         if self.distribution in _WITHOUT_ZEROS:
             fit.integer_limits += self._pi_limit(spec, designs, data, w, options, fit)
+        if self.distribution in ("hurdle_poisson", "hurdle_negbin"):
+            fit.integer_limits += self._hurdle_zero_limit(spec, designs, data, w, options, fit)
         return fit
 
     def _maximize_bits(self, designs, data, w, options):
@@ -597,6 +599,44 @@ class IntegerRegressor(LikelihoodRegressor):
             f"the zero-inflation π runs to 0 in every row (largest fitted π {np.max(pi):.1e}): there are "
             f"no excess zeros, and the {label} fit (log-likelihood {sub.loglik:.4f}) is the model. "
             f"Fit distribution={family!r} instead.")]
+
+    def _hurdle_zero_limit(self, spec, designs, data, w, options, fit):
+        """The hurdle's zero part P(Y = 0) predicted perfectly: π → 0 (or 1) in some rows.
+
+        The zero part is a logistic regression of 1{y = 0} that separates from the count part,
+        so the linear programme of :func:`_separating_direction` decides exactly whether its
+        estimates are finite. Without any zero π → 0 everywhere: the model is the zero-truncated
+        count part, whose log-likelihood is the fit's without the vanishing Σ log(1 - π).
+        """
+        pen = options.get("penalty")
+        strength = pen.get("pi", 0.0) if isinstance(pen, dict) else (pen or 0.0)
+        if strength:
+            return []  # a penalised zero part has finite estimates whatever the data
+        ip = [p.name for p in spec.parameters].index("pi")
+        zero = (data["y"] == 0).astype(float)
+        if not np.any(zero[w > 0] == 0):
+            return []  # only zeros: nothing for the count part, left to the engine's verdict
+        count = "zero-truncated " + ("Poisson" if self.distribution == "hurdle_poisson" else "negative binomial")
+        if not np.any(zero[w > 0]):
+            pi = special.expit(_linear_predictors(designs, fit.coef, fit.slices)[:, ip])
+            ll = float(fit.loglik - np.dot(w, np.log1p(-pi)))
+            fit.converged = False
+            return [LimitReport(
+                "pi", "π → 0", count, ll, "boundary",
+                f"the data have no zeros, so the hurdle's P(Y = 0) runs to 0 in every row: the model is "
+                f"the {count} count part alone (log-likelihood {ll:.4f}).")]
+        found = _separating_direction(designs[ip], zero, w)
+        if found is None:
+            return []
+        b, n_perfect = found
+        names = [f"pi[{c}]" for c, v in zip(designs[ip].columns, b) if abs(v) > 1e-6 * np.abs(b).max()]
+        named = [t for t in names if t != "pi[Intercept]"] or names
+        fit.converged = False
+        return [LimitReport(
+            named[0], "± infinity", None, None, "separation",
+            f"the zeros are predicted perfectly (separation: at least {n_perfect} rows get P(Y = 0) of 0 or "
+            f"1 in the limit) and the zero-part coefficients {', '.join(named)} run to ±∞. Use a "
+            "penalizer on 'pi' (e.g. penalizer={'pi': 1e-3}) for finite estimates.")]
 
     def _mixture_limits(self, spec, designs, data, w, options, fit):
         """Collapsed components: a weight running to 0 (one component fewer), a Dalap γ running to 0

@@ -359,3 +359,38 @@ def test_bike_bitwise_remedy_full():
     # held-out bits per observation (70/30 split, seed 0), as recorded in docs/discrete.rst
     assert bits_plain == pytest.approx(7.7055, abs=2e-3)
     assert bits_ridge == pytest.approx(7.6165, abs=2e-3)
+
+
+def _zero_free_counts(seed=0, n=300):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 1))
+    return X, rng.poisson(np.exp(1.5 + 0.3 * X[:, 0])) + 1
+
+
+def test_hurdle_without_zeros_is_the_zero_truncated_model():
+    X, y = _zero_free_counts()
+    with pytest.warns(ConvergenceWarning, match="no zeros") as caught:
+        m = IntegerRegressor("hurdle_poisson").fit(X, y)
+    assert caught[0].filename == __file__
+    (r,) = m.limits_
+    assert (r.parameter, r.limit, r.special_case) == ("pi", "π → 0", "zero-truncated Poisson")
+    assert not m.converged_
+
+    # independent reference: the zero-truncated Poisson likelihood maximised with scipy
+    def negll(b):
+        mu = np.exp(b[0] + b[1] * X[:, 0])
+        return -np.sum(y * np.log(mu) - mu - special.gammaln(y + 1) - np.log(-np.expm1(-mu)))
+
+    ref = optimize.minimize(negll, np.zeros(2), method="BFGS", options={"gtol": 1e-10})
+    assert r.loglik == pytest.approx(-ref.fun, abs=1e-6)
+    np.testing.assert_allclose(m.coef_["mu"], ref.x, atol=1e-5)
+
+
+def test_hurdle_zeros_predicted_perfectly_are_separation():
+    X, y = _zero_free_counts(1)
+    y[X[:, 0] < -1.0] = 0  # the zeros are exactly the rows with x0 < -1
+    with pytest.warns(ConvergenceWarning, match=r"zeros are predicted perfectly .* pi\[x0\]"):
+        m = IntegerRegressor("hurdle_poisson").fit(X, y)
+    assert any(r.cause == "separation" and r.parameter == "pi[x0]" for r in m.limits_)
+    ridge = IntegerRegressor("hurdle_poisson", penalizer={"pi": 1e-3}).fit(X, y)
+    assert ridge.converged_ and not ridge.limits_ and np.all(np.isfinite(ridge.coef_["pi"]))
