@@ -81,12 +81,11 @@ class Problem:
         p = self.X.shape[1]
         out = []
         for r in (np.median(self.t), np.min(self.t[self.event > 0]) * 0.99):
-            c = -g * np.log(r)
-            for at in (1.0,):
-                with np.errstate(all="ignore"):
-                    G = cumulative_shape(np.array([c + g * np.log(at * r)]), eta_k)[0][0]
-                if np.isfinite(G) and G > 0:
-                    out.append(np.r_[np.log(np.log(2.0) / G), c, np.zeros(p)])
+            c = -g * np.log(r)  # u = 1 at r
+            with np.errstate(all="ignore"):
+                G = cumulative_shape(np.array([0.0]), eta_k)[0][0]
+            if np.isfinite(G) and G > 0:
+                out.append(np.r_[np.log(np.log(2.0) / G), c, np.zeros(p)])
         return out
 
     def profile(self, eta_g, sigma0, starts):
