@@ -19,7 +19,8 @@ from ..distributions import (Bitwise, Dalap, Danorm, DiscretizedLaplace, Discret
                              GeneralizedPoisson, Hurdle, Mixture, NegativeBinomial, Poisson,
                              ZeroInflated)
 from ..likelihood import LikelihoodRegressor
-from ..likelihood.limits import LimitReport
+from ..likelihood.engine import linear_predictors, penalty_strengths
+from ..likelihood.limits import LimitReport, separating_direction
 from ._families import FAMILIES, IntegerSpec, MixtureSpec
 
 __all__ = ["IntegerRegressor", "DISTRIBUTIONS", "ALPHA_FLOOR", "AUTO_RIDGE"]
@@ -40,16 +41,9 @@ _POISSON_LIMIT = {"negbin": "poisson", "zinb": "zip", "hurdle_negbin": "hurdle_p
 _WITHOUT_ZEROS = {"zip": "poisson", "zinb": "negbin"}
 
 
-def _linear_predictors(designs, coef, slices):
-    """η (n, P) of every parameter at coefficients ``coef``."""
-    cols = []
-    for d, sl in zip(designs, slices):
-        n = d.matrix.shape[0]
-        eta = np.zeros(n) if d.offset is None else np.asarray(d.offset, float) + 0.0
-        if d.n_coef:
-            eta = eta + d.matrix @ coef[sl]
-        cols.append(eta)
-    return np.column_stack(cols)
+def _strength(penalty, name):
+    """The penalty strength of parameter ``name`` under ``penalty`` (None, a number or a dict)."""
+    return penalty.get(name, 0.0) if isinstance(penalty, dict) else (penalty or 0.0)
 
 
 def _inverse_link(link, eta):
@@ -59,35 +53,9 @@ def _inverse_link(link, eta):
         return LINKS[link].inverse(eta)
 
 
-def _separating_direction(design, outcome, w):
-    """A direction b of coefficients along which the binary ``outcome`` is (quasi-)separated.
-
-    Solves the linear programme max Σ s_i x_i'b subject to s_i x_i'b >= 0 for every row and
-    -1 <= b <= 1 (s = ±1 for outcome 1/0, columns standardised): a positive optimum means
-    the log-likelihood keeps increasing along b (Albert & Anderson 1984), so no finite
-    maximum-likelihood estimate exists. Returns (b on the standardised scale, number of rows
-    with s_i x_i'b > 0, i.e. predicted perfectly in the limit), or None without separation.
-    """
-    from scipy.optimize import linprog
-
-    rows = w > 0
-    D = np.asarray(design.matrix, float)[rows]
-    sd = D.std(axis=0)
-    D = D / np.where(sd > 0, sd, 1.0)
-    if design.intercept is not None:
-        D[:, design.intercept] = 1.0
-    sgn = np.where(outcome[rows] > 0.5, 1.0, -1.0)
-    A = sgn[:, None] * D
-    res = linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(A.shape[0]), bounds=(-1.0, 1.0), method="highs")
-    if res.status != 0 or -res.fun <= 1e-7 * A.shape[0]:
-        return None
-    margin = A @ res.x
-    return res.x, int((margin > 1e-9).sum())
-
-
 def _separation_report(j, bit, design, w):
     """The LimitReport of a Bitwise bit whose coefficients run to ±∞, or None if not separated."""
-    found = _separating_direction(design, bit, w)
+    found = separating_direction(design, bit, w)
     if found is None:
         return None
     b, n_perfect = found
@@ -375,27 +343,21 @@ class IntegerRegressor(LikelihoodRegressor):
         v = (data["y"] - data["low"]).astype(np.int64)
         one_bit = IntegerSpec("bitwise", n_bits=1)
         pen = options.get("penalty")
-        if isinstance(pen, dict):
-            unknown = sorted(set(pen) - {f"bit{j}" for j in range(len(designs))})
-            if unknown:
-                raise ValueError(f"penalizer names unknown parameters {unknown}; the parameters are "
-                                 f"bit0 ... bit{len(designs) - 1}.")
+        penalty_strengths(pen, self._spec(), designs)  # the per-bit fits below see one name each
         fits, limits, terms = [], [], []
         for j, d in enumerate(designs):
             bit = ((v >> j) & 1).astype(float)
             opts = dict(options)
             if isinstance(pen, dict):
-                opts["penalty"] = {"bit0": pen.get(f"bit{j}", 0.0)}
+                opts["penalty"] = {"bit0": _strength(pen, f"bit{j}")}
             f = maximize_likelihood(one_bit, [d], {"y": bit, "low": np.zeros(bit.shape[0])}, w, **opts)
             named = [t.replace("bit0[", f"bit{j}[", 1) for t in f.cause_terms]
             # the engine spots separation by a singular information; a completely separated bit
             # can stop where the information is still numerically definite, with fitted
             # probabilities at 0 or 1: either way the linear programme decides
-            eta = d.matrix @ f.coef + (0.0 if d.offset is None else d.offset)
-            suspicious = f.cause == "separation" or np.max(np.abs(eta)) > 15.0
-            strength = pen.get(f"bit{j}", 0.0) if isinstance(pen, dict) else (pen or 0.0)
+            suspicious = f.cause == "separation" or np.max(np.abs(d.linear_predictor(f.coef))) > 15.0
             # a penalised bit has finite estimates whatever the data
-            report = _separation_report(j, bit, d, w) if suspicious and strength == 0 else None
+            report = _separation_report(j, bit, d, w) if suspicious and not _strength(pen, f"bit{j}") else None
             if report is not None:
                 limits.append(report)
                 named = [report.parameter]
@@ -522,7 +484,7 @@ class IntegerRegressor(LikelihoodRegressor):
         """α → 0: the fit is the Poisson counterpart when the likelihood peaks at the limit."""
         names = [p.name for p in spec.parameters]
         ia = names.index("alpha")
-        eta = _linear_predictors(designs, fit.coef, fit.slices)
+        eta = linear_predictors(designs, fit.coef, fit.slices)
         alpha = np.exp(eta[:, ia])
         mu = np.exp(eta[:, names.index("mu")])
         # only a dispersion that is already negligible against the mean can be running to 0
@@ -540,7 +502,7 @@ class IntegerRegressor(LikelihoodRegressor):
             coef[fit.slices[ia]] = floor - (0.0 if d_alpha.offset is None else float(np.mean(d_alpha.offset)))
         # the score for α at α = 0 (the kernels are exact there): <= 0 means the likelihood falls
         # as soon as α leaves the limit, so the limit is the maximum over α >= 0
-        eta0 = _linear_predictors(designs, coef, fit.slices)
+        eta0 = linear_predictors(designs, coef, fit.slices)
         theta = np.column_stack([_inverse_link(p.link, eta0[:, j]) for j, p in enumerate(spec.parameters)])
         theta[:, ia] = 0.0
         _, g, _ = spec._kernel(theta, data)
@@ -586,7 +548,7 @@ class IntegerRegressor(LikelihoodRegressor):
         """π → 0 in every row: no excess zeros, the model is the plain count model."""
         names = [p.name for p in spec.parameters]
         ip = names.index("pi")
-        pi = special.expit(_linear_predictors(designs, fit.coef, fit.slices)[:, ip])
+        pi = special.expit(linear_predictors(designs, fit.coef, fit.slices)[:, ip])
         if np.max(pi) > 1e-6:
             return []
         at_alpha_limit = any(r.parameter == "alpha" for r in fit.integer_limits)
@@ -604,13 +566,11 @@ class IntegerRegressor(LikelihoodRegressor):
         """The hurdle's zero part P(Y = 0) predicted perfectly: π → 0 (or 1) in some rows.
 
         The zero part is a logistic regression of 1{y = 0} that separates from the count part,
-        so the linear programme of :func:`_separating_direction` decides exactly whether its
+        so the linear programme of :func:`~distreg.likelihood.limits.separating_direction` decides exactly whether its
         estimates are finite. Without any zero π → 0 everywhere: the model is the zero-truncated
         count part, whose log-likelihood is the fit's without the vanishing Σ log(1 - π).
         """
-        pen = options.get("penalty")
-        strength = pen.get("pi", 0.0) if isinstance(pen, dict) else (pen or 0.0)
-        if strength:
+        if _strength(options.get("penalty"), "pi"):
             return []  # a penalised zero part has finite estimates whatever the data
         ip = [p.name for p in spec.parameters].index("pi")
         zero = (data["y"] == 0).astype(float)
@@ -618,14 +578,14 @@ class IntegerRegressor(LikelihoodRegressor):
             return []  # only zeros: nothing for the count part, left to the engine's verdict
         count = "zero-truncated " + ("Poisson" if self.distribution == "hurdle_poisson" else "negative binomial")
         if not np.any(zero[w > 0]):
-            pi = special.expit(_linear_predictors(designs, fit.coef, fit.slices)[:, ip])
+            pi = special.expit(linear_predictors(designs, fit.coef, fit.slices)[:, ip])
             ll = float(fit.loglik - np.dot(w, np.log1p(-pi)))
             fit.converged = False
             return [LimitReport(
                 "pi", "π → 0", count, ll, "boundary",
                 f"the data have no zeros, so the hurdle's P(Y = 0) runs to 0 in every row: the model is "
                 f"the {count} count part alone (log-likelihood {ll:.4f}).")]
-        found = _separating_direction(designs[ip], zero, w)
+        found = separating_direction(designs[ip], zero, w)
         if found is None:
             return []
         b, n_perfect = found
@@ -654,7 +614,7 @@ class IntegerRegressor(LikelihoodRegressor):
                 f"{spec.K - 1} component(s); fit n_components={spec.K - 1}."))
         # a component whose shape parameter runs to its floor has collapsed onto its limit (the
         # optimiser may stop short of the floor: the likelihood is flat there to rounding)
-        eta = _linear_predictors(designs, fit.coef, fit.slices)
+        eta = linear_predictors(designs, fit.coef, fit.slices)
         for j, p in enumerate(spec.parameters):
             base, k = p.name.rsplit("_", 1) if "_" in p.name else (p.name, "")
             if base not in ("gamma", "alpha"):
@@ -696,7 +656,7 @@ class IntegerRegressor(LikelihoodRegressor):
         if bounds is None:
             return []
         spec = self._spec()
-        eta = _linear_predictors(designs, fit.coef, fit.slices)[:, 0]
+        eta = linear_predictors(designs, fit.coef, fit.slices)[:, 0]
         mu = _inverse_link(spec.parameters[0].link, eta)
         if spec.location_map is not None:
             mu = spec.location_map[1] + spec.location_map[0] * mu

@@ -5,7 +5,7 @@ One linear predictor and link per distribution parameter; families describe them
 """
 
 from .._results import LRTestResult, chibar2_sf, likelihood_ratio_test
-from .engine import Design, LikelihoodFit, maximize_likelihood, penalty_strengths
+from .engine import Design, LikelihoodFit, linear_predictors, maximize_likelihood, penalty_strengths
 from .estimator import LikelihoodRegressor
 from .limits import LimitReport
 from .spec import LINKS, LikelihoodSpec, Link, Parameter
@@ -22,6 +22,7 @@ __all__ = [
     "Parameter",
     "chibar2_sf",
     "likelihood_ratio_test",
+    "linear_predictors",
     "maximize_likelihood",
     "penalty_strengths",
 ]

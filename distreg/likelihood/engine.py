@@ -24,7 +24,8 @@ from scipy import linalg, optimize
 from ..exceptions import ConvergenceWarning, NumericalWarning
 from .spec import LikelihoodSpec
 
-__all__ = ["Design", "LikelihoodFit", "maximize_likelihood", "penalty_strengths"]
+__all__ = ["Design", "LikelihoodFit", "linear_predictors", "maximize_likelihood", "penalty_strengths",
+           "take_rows"]
 
 
 @dataclass
@@ -43,6 +44,45 @@ class Design:
     @property
     def n_coef(self) -> int:
         return self.matrix.shape[1]
+
+    @classmethod
+    def fixed(cls, n: int, value: float) -> "Design":
+        """A parameter held at η = ``value`` in all ``n`` rows (no coefficients).
+
+        Examples
+        --------
+        >>> Design.fixed(2, 0.5).offset
+        array([0.5, 0.5])
+        """
+        return cls(np.zeros((n, 0)), [], None, np.full(n, float(value)))
+
+    def linear_predictor(self, coef) -> np.ndarray:
+        """η = offset + matrix @ coef for this parameter's coefficients (n,)."""
+        eta = np.zeros(self.matrix.shape[0]) if self.offset is None else np.asarray(self.offset, float) + 0.0
+        return eta + self.matrix @ np.asarray(coef, float) if self.n_coef else eta
+
+
+def take_rows(designs, data, weights, rows):
+    """The fitting problem restricted to ``rows`` (indices or a mask): designs, data dict, weights.
+
+    Arrays of the data dict with one entry per row are subset; anything else is kept.
+
+    Examples
+    --------
+    >>> d, data, w = take_rows([Design(np.eye(3), ["a", "b", "c"])], {"y": np.arange(3.0)}, np.ones(3), [0, 2])
+    >>> d[0].matrix.shape, data["y"]
+    ((2, 3), array([0., 2.]))
+    """
+    n = weights.shape[0]
+    designs = [Design(np.asarray(d.matrix)[rows], d.columns, d.intercept,
+                      None if d.offset is None else np.asarray(d.offset)[rows]) for d in designs]
+    data = {k: (v[rows] if isinstance(v, np.ndarray) and v.shape[:1] == (n,) else v) for k, v in data.items()}
+    return designs, data, weights[rows]
+
+
+def linear_predictors(designs, coef, slices) -> np.ndarray:
+    """η (n, P) of every parameter at the coefficient vector ``coef`` (a fit's ``coef``, ``slices``)."""
+    return np.column_stack([d.linear_predictor(coef[sl]) for d, sl in zip(designs, slices)])
 
 
 @dataclass

@@ -146,7 +146,7 @@ class LikelihoodRegressor(DistributionalRegressor):
         for p in self._spec().parameters:
             choice = self._covariates().get(p.name, "intercept")
             if isinstance(choice, str) and choice == "none":
-                designs.append(Design(np.zeros((n, 0)), [], None, np.full(n, fixed[p.name])))
+                designs.append(Design.fixed(n, fixed[p.name]))
                 continue
             if isinstance(choice, str) and choice == "all":
                 idx = list(range(X.shape[1]))
@@ -300,7 +300,7 @@ class LikelihoodRegressor(DistributionalRegressor):
             if isinstance(choice, str) and choice == "none":
                 if f is not None and not main:
                     raise ValueError(f"parameter {p.name!r} is fixed in this model and takes no formula.")
-                designs.append(Design(np.zeros((n, 0)), [], None, np.full(n, fixed[p.name])))
+                designs.append(Design.fixed(n, fixed[p.name]))
                 fdesigns[p.name] = None
             elif f is None:
                 designs.append(Design(np.ones((n, 1)), ["Intercept"], 0))
@@ -327,7 +327,7 @@ class LikelihoodRegressor(DistributionalRegressor):
                 fd = self.formula_designs_.get(p.name)
                 off = self._fixed_offsets_[p.name]
                 if off is not None:
-                    designs.append(Design(np.zeros((n, 0)), [], None, np.full(n, off)))
+                    designs.append(Design.fixed(n, off))
                 elif fd is None:
                     designs.append(Design(np.ones((n, 1)), ["Intercept"], 0))
                 else:

@@ -25,7 +25,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
-from ..likelihood import Design, maximize_likelihood
+from ..likelihood import maximize_likelihood
+from ..likelihood.engine import take_rows
 
 
 __all__ = ["GRID_ETA_GAMMA", "GRID_ETA_KAPPA", "GRID_RIDGE", "preselect", "profile_grid", "search_starts",
@@ -210,11 +211,7 @@ def subsample(designs, data, w, size=_GRID_MAX_ROWS):
     n = w.shape[0]
     if n <= size:
         return designs, data, w
-    rows = np.sort(np.random.default_rng(0).choice(n, size, replace=False))
-    designs = [Design(d.matrix[rows], d.columns, d.intercept,
-                      None if d.offset is None else np.asarray(d.offset)[rows]) for d in designs]
-    data = {k: (v[rows] if isinstance(v, np.ndarray) and v.shape[:1] == (n,) else v) for k, v in data.items()}
-    return designs, data, w[rows]
+    return take_rows(designs, data, w, np.sort(np.random.default_rng(0).choice(n, size, replace=False)))
 
 
 def preselect(spec, designs, data, w, starts, bounds, options):
@@ -246,13 +243,13 @@ def preselect(spec, designs, data, w, starts, bounds, options):
 
 
 def _eta_of(design, entry):
-    base = np.zeros(design.matrix.shape[0]) if design.offset is None else np.asarray(design.offset, float)
-    if design.n_coef == 0:
-        return base
     if np.ndim(entry):
-        return base + design.matrix @ np.asarray(entry, float)
+        return design.linear_predictor(entry)
     # a scalar start is the intercept's value, as the engine reads it
-    return base + (float(entry) * design.matrix[:, design.intercept] if design.intercept is not None else 0.0)
+    coef = np.zeros(design.n_coef)
+    if design.intercept is not None:
+        coef[design.intercept] = float(entry)
+    return design.linear_predictor(coef)
 
 
 def search_starts(spec, designs, data, w, nested_starts):

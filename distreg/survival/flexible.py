@@ -135,14 +135,13 @@ class APGWSpec(LikelihoodSpec):
             return [base]
         starts = []
         n = len(t)
-        fixed_at = lambda v: Design(np.zeros((n, 0)), [], None, np.full(n, v))  # noqa: E731
         for kappa_eta in (_LOG2, 0.0):
             nested = list(designs)
-            nested[3] = fixed_at(kappa_eta)
+            nested[3] = Design.fixed(n, kappa_eta)
             if designs[0].n_coef == 1:
-                nested[0] = fixed_at(0.0)  # Weibull AFT / log-logistic: λ = 1
+                nested[0] = Design.fixed(n, 0.0)  # Weibull AFT / log-logistic: λ = 1
             elif designs[1].n_coef == 1 and kappa_eta == _LOG2:
-                nested[1] = fixed_at(0.0)  # Weibull PH: φ = 1
+                nested[1] = Design.fixed(n, 0.0)  # Weibull PH: φ = 1
             elif kappa_eta == _LOG2:
                 continue  # λ and φ both with covariates are confounded at κ = 1
             try:
@@ -427,8 +426,7 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
 
     def _exponential_limit(self, fit, designs, data, w):
         """The Gompertz fit heading for φ → 0, where λ(e^(φt) - 1) → λφt: the exponential model."""
-        d = designs[1]
-        eta_phi = d.matrix @ fit.coef[fit.slices[1]] + (0.0 if d.offset is None else d.offset)
+        eta_phi = designs[1].linear_predictor(fit.coef[fit.slices[1]])
         t_max = float(np.max(np.where(np.isfinite(data["upper"]), data["upper"], data["time"])))
         # φ t below 1e-6 for every row: e^(φt) - 1 equals φt to six digits over the whole data
         if not np.all(eta_phi + np.log(t_max) < np.log(1e-6)):
@@ -437,9 +435,8 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
                                               max_iter=self.max_iter, tol=self.tol)
         n = designs[0].matrix.shape[0]
         main = designs[1] if self.scale == "aft" else designs[0]
-        fixed = Design(np.zeros((n, 0)), [], None, np.zeros(n))
-        exp_designs = [fixed, main, Design(np.zeros((n, 0)), [], None, np.zeros(n)),
-                       Design(np.zeros((n, 0)), [], None, np.full(n, _LOG2))]
+        fixed = Design.fixed(n, 0.0)
+        exp_designs = [fixed, main, fixed, Design.fixed(n, _LOG2)]
         if self.scale == "ph":
             exp_designs[:2] = [main, fixed]
         rate = float(np.dot(w, data["code"] != 0) / np.dot(w, data["time"]))
@@ -640,7 +637,7 @@ def _kappa_infinity_loglik(designs, data, w, fit):
     """Log-likelihood of the κ = ∞ limit H = λ(exp((φt)^γ) - 1) with λ, φ, γ free, or None."""
     n = designs[0].matrix.shape[0]
     limit = list(designs)
-    limit[3] = Design(np.zeros((n, 0)), [], None, np.full(n, np.inf))
+    limit[3] = Design.fixed(n, np.inf)
     start = [fit.coef[sl] if d.n_coef else 0.0 for d, sl in zip(designs, fit.slices)]
     start[3] = 0.0
     try:

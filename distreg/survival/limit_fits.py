@@ -37,7 +37,8 @@ import numpy as np
 from scipy import optimize
 
 from ..likelihood import Design, LikelihoodSpec, Parameter, maximize_likelihood
-from ..likelihood.survival_terms import EXACT, INTERVAL, RIGHT, censored_loglik
+from ..likelihood.engine import take_rows
+from ..likelihood.survival_terms import EXACT, INTERVAL, RIGHT, censored_loglik, survival_data
 
 __all__ = ["LimitFit", "CureLimitSpec", "ThresholdLimitSpec", "fit_cure_limit", "fit_threshold_limit",
            "threshold_limit_support"]
@@ -391,11 +392,9 @@ def _threshold_common(design_A, data, w):
     keep = w > 0
     full_n = n
     if not keep.all():
-        data = {k: np.asarray(v)[keep] for k, v in data.items()}
-        design_A = Design(np.asarray(design_A.matrix)[keep], design_A.columns, design_A.intercept,
-                          None if design_A.offset is None else np.asarray(design_A.offset)[keep])
-        w, events, n = w[keep], events[keep], int(keep.sum())
-    phi = Design(np.zeros((n, 0)), [], None, np.full(n, -np.log(t0)))
+        (design_A,), data, w = take_rows([design_A], data, w, keep)
+        events, n = events[keep], int(keep.sum())
+    phi = Design.fixed(n, -np.log(t0))
     s_design = Design(np.ones((n, 1)), ["Intercept"], 0)
     D = float(np.dot(w, events))
     excess = np.maximum(np.log(data["time"]) - np.log(t0), 0.0)
@@ -538,11 +537,9 @@ def _weibull_aft_slopes(Z, log_t, event, w, k):
     from .flexible import APGWSpec
 
     n = Z.shape[0]
-    fixed = lambda v: Design(np.zeros((n, 0)), [], None, np.full(n, v))  # noqa: E731
-    data = {"time": np.exp(log_t), "code": np.where(event, EXACT, RIGHT), "upper": np.full(n, np.inf),
-            "entry": np.zeros(n), "event": event.astype(float), "log_time": log_t}
-    designs = [fixed(0.0), Design(Z, [str(j) for j in range(Z.shape[1])], k),
-               Design(np.ones((n, 1)), ["Intercept"], 0), fixed(float(np.log(2.0)))]
+    data = survival_data(np.exp(log_t), event.astype(float))
+    designs = [Design.fixed(n, 0.0), Design(Z, [str(j) for j in range(Z.shape[1])], k),
+               Design(np.ones((n, 1)), ["Intercept"], 0), Design.fixed(n, np.log(2.0))]
     start = np.zeros(Z.shape[1])
     start[k] = -float(np.median(log_t[event]))
     try:

@@ -136,7 +136,7 @@ def profile_kappa(model, X, y, *, sample_weight=None, entry=None, confidence_lev
         if e in points:
             return points[e]
         fixed = list(designs)
-        fixed[3] = Design(np.zeros((n, 0)), [], None, np.full(n, e))
+        fixed[3] = Design.fixed(n, e)
         near = min(starts, key=lambda s: abs(s - e))  # warm start from the closest refit
         start = list(starts[near])
         start[3] = 0.0

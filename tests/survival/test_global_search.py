@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from distreg.exceptions import ConvergenceWarning
+from distreg.likelihood.survival_terms import survival_data
 from distreg.survival import FlexibleSurvivalRegressor
 from distreg.survival.flexible import _GAMMA_BOUNDS, _KAPPA_BOUNDS, APGWSpec
 
@@ -66,8 +67,7 @@ def test_oracle_loglik_equals_the_apgw_spec():
     t, e, X, _ = CASES["lung-aft"]
     prob = apgw_oracle.Problem(t, e, X, "aft")
     rng = np.random.default_rng(0)
-    data = {"time": t, "log_time": np.log(t), "event": e, "code": e.astype(np.int64),
-            "upper": np.full(t.shape, np.inf), "entry": np.zeros(t.shape)}
+    data = survival_data(t, e)
     for eg, ek in [(0.3, -1.0), (0.3, 0.0), (-0.2, 0.7), (1.0, 3.0), (0.2, np.inf), (5.0, 0.004)]:
         g = np.exp(eg)
         b = rng.normal(scale=0.02, size=X.shape[1])
