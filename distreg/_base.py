@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._validation import check_1d, check_confidence_level, check_levels, check_option, check_sample_weight
+from ._validation import reject_categorical, check_1d, check_confidence_level, check_levels, check_option, check_sample_weight
 
 __all__ = ["DistributionalRegressor", "check_is_fitted"]
 
@@ -43,6 +43,7 @@ class DistributionalRegressor(RegressorMixin, BaseEstimator):
     # ------------------------------------------------------------------ input handling
     def _validate_X(self, X, *, reset: bool):
         """Validate X (numpy or pandas), recording n_features_in_/feature_names_in_ on reset."""
+        reject_categorical(X, "X")
         return validate_data(self, X, reset=reset, dtype="numeric", ensure_2d=True,
                              ensure_all_finite=True, copy=True)
 

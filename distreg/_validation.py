@@ -14,6 +14,7 @@ import numpy as np
 
 __all__ = [
     "as_float_array",
+    "reject_categorical",
     "check_1d",
     "check_same_length",
     "check_sample_weight",
@@ -28,6 +29,40 @@ __all__ = [
 
 def _is_pandas(obj) -> bool:
     return hasattr(obj, "iloc") and hasattr(obj, "dtypes")
+
+
+def reject_categorical(x, name: str) -> None:
+    """Raise a ``TypeError`` naming the column when pandas data hold categorical or text columns.
+
+    Array-based entry points take numbers only; categories are encoded by the formula path
+    (``from_formula``), never silently replaced by their codes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reject_categorical(pd.DataFrame({"g": pd.Categorical(["a", "b"])}), "X")
+    Traceback (most recent call last):
+    ...
+    TypeError: X column 'g' is categorical; encode it first (for example with pandas.get_dummies) or fit with from_formula, which encodes categories (C(g)).
+    """
+    if not _is_pandas(x):
+        return
+    import pandas as pd  # only reached for pandas input, so pandas is already imported
+
+    columns = list(x.dtypes.items()) if hasattr(x, "columns") else [(None, x.dtype)]
+    for column, dtype in columns:
+        if isinstance(dtype, pd.CategoricalDtype):
+            kind = "categorical"
+        elif pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            kind = "text"
+        else:
+            continue
+        if column is None:
+            raise TypeError(f"{name} is {kind}; pass numbers (encode categories first).")
+        raise TypeError(
+            f"{name} column {column!r} is {kind}; encode it first (for example with "
+            f"pandas.get_dummies) or fit with from_formula, which encodes categories (C({column}))."
+        )
 
 
 def as_float_array(x, name: str, *, allow_nan: bool = False, ndim: int | tuple | None = None):
@@ -54,6 +89,7 @@ def as_float_array(x, name: str, *, allow_nan: bool = False, ndim: int | tuple |
     ValueError: y contains NaN or infinite values (1 of 2 entries); remove or impute them first.
     """
     if _is_pandas(x):
+        reject_categorical(x, name)
         x = x.to_numpy()
     if isinstance(x, (str, bytes)) or np.asarray(x).dtype.kind in "USV":
         # numpy would parse "0.5" as a number; text is a caller error, not data
