@@ -7,6 +7,7 @@ derives ``predict``, ``predict_quantiles``, ``predict_interval``, ``score`` and
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -14,17 +15,22 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._validation import reject_categorical, check_1d, check_confidence_level, check_levels, check_option, check_sample_weight
+from ._params import ValidatedParams, validate_parameters
+from ._validation import reject_categorical, check_1d, check_confidence_level, check_levels, check_sample_weight
 
 __all__ = ["DistributionalRegressor", "check_is_fitted"]
 
 
-class DistributionalRegressor(RegressorMixin, BaseEstimator):
+class DistributionalRegressor(ValidatedParams, RegressorMixin, BaseEstimator):
     """Base class of estimators that predict a whole distribution per row.
 
     Subclasses implement ``fit(X, y, sample_weight=None)`` and ``predict_distribution(X)``.
     ``predict`` returns the mean, or the median when the estimator has ``point="median"``.
     ``score`` is the (weighted) mean log predictive density or mass: higher is better.
+
+    Constructor parameters are checked at ``fit`` against the class's
+    ``_parameter_constraints`` (see :mod:`distreg._params`); a subclass that declares none
+    is not checked.
 
     Examples
     --------
@@ -44,14 +50,22 @@ class DistributionalRegressor(RegressorMixin, BaseEstimator):
     def _validate_X(self, X, *, reset: bool):
         """Validate X (numpy or pandas), recording n_features_in_/feature_names_in_ on reset."""
         reject_categorical(X, "X")
-        return validate_data(self, X, reset=reset, dtype="numeric", ensure_2d=True,
-                             ensure_all_finite=True, copy=True)
+        try:
+            return validate_data(self, X, reset=reset, dtype="numeric", ensure_2d=True,
+                                 ensure_all_finite=True, copy=True)
+        except (ValueError, TypeError) as exc:
+            # scikit-learn's messages do not always say which argument ("Found array with 0
+            # sample(s)"); the user must know that X is meant
+            if type(exc) not in (ValueError, TypeError) or re.search(r"\bX\b", str(exc)):
+                raise
+            raise type(exc)(f"X: {exc}") from None
 
     def _validate_y(self, y, n: int):
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
+        reject_categorical(y, "y")
         if hasattr(y, "to_numpy"):
             y = y.to_numpy()
         y = np.asarray(y)
@@ -81,13 +95,19 @@ class DistributionalRegressor(RegressorMixin, BaseEstimator):
         """The predicted distribution of y for each row of X."""
         raise NotImplementedError
 
+    def _checked_point(self, default: str = "mean") -> str:
+        """``point`` checked against its constraint (it may have been set after fit)."""
+        point = getattr(self, "point", default)
+        validate_parameters({k: v for k, v in self._parameter_constraints.items() if k == "point"},
+                            {"point": point}, type(self).__name__)
+        return point
+
     def predict(self, X):
         """Point prediction per row: the predictive mean (or median with ``point="median"``)."""
         check_is_fitted(self)
-        point = getattr(self, "point", "mean")
-        check_option(point, "point", ["mean", "median"])
+        point = self._checked_point()
         dist = self.predict_distribution(X)
-        return dist.mean() if point == "mean" else dist.median()
+        return dist.median() if point == "median" else dist.mean()
 
     def predict_quantiles(self, X, quantiles):
         """Predictive quantiles, shape (n, k), non-decreasing along k for increasing levels."""

@@ -7,9 +7,12 @@ is an error rather than formulaic's silent cast to NaN.
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
+
+from ._validation import reject_categorical
 
 __all__ = ["FormulaDesign", "design_from_formula", "response_from_formula"]
 
@@ -29,7 +32,41 @@ class FormulaDesign:
     def transform(self, data) -> np.ndarray:
         """Rebuild the design on new data (a pandas DataFrame)."""
         _require_frame(data, "X")
+        _check_levels(self.spec, data, self.formula)
         return _materialise(lambda: self.spec.get_model_matrix(data, na_action="raise"), self.formula)
+
+
+# the column that a categorical factor encodes: ``g``, ```g h```, ``C(g)`` or ``C(g, ...)``
+_FACTOR_COLUMN = re.compile(r"^(?:C\(\s*)?(`[^`]+`|[A-Za-z_][A-Za-z0-9_.]*)")
+
+
+def _plain(value):
+    # numpy scalars print as np.int64(7) in repr; the user wrote 7
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _check_levels(spec, data, formula):
+    """Raise a ValueError naming the column and the level for categories unseen at fit.
+
+    formulaic would encode such rows as all-zero dummies (after a warning); the fitted
+    coefficients say nothing about a level they were not fitted with.
+    """
+    for factor, (kind, state) in getattr(spec, "encoder_state", {}).items():
+        if getattr(kind, "value", kind) != "categorical" or "categories" not in state:
+            continue
+        match = _FACTOR_COLUMN.match(str(factor).strip())
+        column = match.group(1).strip("`") if match else None
+        if column not in data.columns:
+            continue  # a transformed factor: formulaic's own check below applies
+        values = data[column]
+        unseen = values[values.notna() & ~values.isin(state["categories"])]
+        if len(unseen):
+            known = ", ".join(repr(_plain(c)) for c in state["categories"][:10])
+            raise ValueError(
+                f"formula {formula!r}: column {column!r} has the level {_plain(unseen.iloc[0])!r}, a "
+                f"categorical level that the model was not fitted with (fitted levels: {known}). "
+                "Drop those rows or refit including that level."
+            )
 
 
 def _require_frame(data, name):
@@ -62,7 +99,16 @@ def _materialise(build, formula):
             raise ValueError(
                 f"formula {formula!r}: {exc} (missing values must be removed or imputed first)"
             ) from None
-    return np.asarray(mm, dtype=float)
+    matrix = np.asarray(mm, dtype=float)
+    bad = ~np.isfinite(matrix)
+    if bad.any():
+        # formulaic drops rows with NaN (na_action) but passes infinities through
+        column = list(getattr(mm, "columns", range(matrix.shape[1])))[int(np.argmax(bad.any(axis=0)))]
+        raise ValueError(
+            f"formula {formula!r}: the design column {str(column)!r} has {int(bad.sum(axis=0).max())} "
+            "infinite value(s); remove those rows or transform the variable."
+        )
+    return matrix
 
 
 def design_from_formula(formula: str, data) -> FormulaDesign:
@@ -118,6 +164,7 @@ def response_from_formula(formula: str, data, name: str = "formula") -> tuple[np
     if not lhs:
         raise ValueError(f"{name} must have a response on the left, like 'y ~ x'; got {formula!r}.")
     if lhs in data.columns:
+        reject_categorical(data[lhs], f"the response {lhs!r} of {formula!r}")
         try:
             return np.asarray(data[lhs], dtype=float).copy(), lhs
         except (TypeError, ValueError):

@@ -25,6 +25,8 @@ from collections.abc import Iterable
 import numpy as np
 
 __all__ = [
+    "LEVELS",
+    "SPLITTER",
     "HasMethods",
     "Instance",
     "Interval",
@@ -194,7 +196,7 @@ def _satisfies(constraint, value) -> bool:
         return (not isinstance(value, (str, bytes, dict))
                 and (hasattr(value, "__len__") or hasattr(value, "__array__")))
     if constraint == "random_state":
-        return value is None or _is_number(value, True) or isinstance(
+        return value is None or (_is_number(value, True) and value >= 0) or isinstance(
             value, (np.random.Generator, np.random.RandomState, np.random.SeedSequence))
     return constraint.is_satisfied_by(value)
 
@@ -209,7 +211,7 @@ def _describe(constraint) -> str:
     if constraint == "array-like":
         return "an array-like"
     if constraint == "random_state":
-        return "None, an integer seed or a numpy Generator"
+        return "None, a non-negative integer seed or a numpy Generator"
     return constraint.describe()
 
 
@@ -289,3 +291,12 @@ class ValidatedParams:
 
     def _validate_parameters(self):
         validate_parameters(self._parameter_constraints, self.get_params(deep=False), type(self).__name__)
+
+
+#: a cross-validation splitter (a string has a ``split`` method too, hence both methods)
+SPLITTER = HasMethods(["split", "get_n_splits"])
+
+#: ``confidence_level``: one level in (0, 1), or a list of them (whose entries the estimator's
+#: level check, :func:`distreg._validation.check_confidence_level`, then checks one by one)
+LEVELS = [Interval("real", 0, 1, closed="neither"),
+          Instance((list, tuple, np.ndarray), "a list of such numbers")]

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._validation import check_int, check_positive_scalar
+
 __all__ = ["LikelihoodResults", "Summary", "chibar2_sf", "likelihood_ratio_test", "LRTestResult"]
 
 
@@ -187,7 +189,12 @@ def chibar2_sf(stat, df, boundary):
     """
     from scipy.special import comb
 
-    k = int(boundary)
+    stat = check_positive_scalar(stat, "stat", allow_zero=True)
+    df = check_int(df, "df", minimum=1)
+    k = check_int(boundary, "boundary", minimum=0)
+    if k > df:
+        raise ValueError(f"boundary must be at most df = {df} (restrictions on the boundary are "
+                         f"among the df restrictions); got {k}.")
     p = 0.0
     for j in range(k + 1):
         dof = df - k + j
@@ -229,6 +236,13 @@ def likelihood_ratio_test(restricted, full, boundary=0) -> LRTestResult:
     """
     r = getattr(restricted, "result_", restricted)
     f = getattr(full, "result_", full)
+    for name, res in (("restricted", r), ("full", f)):
+        if not hasattr(res, "df_model") or not hasattr(res, "loglik"):
+            raise TypeError(f"{name} must be a fitted likelihood model or its result_; got "
+                            f"{type(res).__name__}.")
+        if res.loglik is None or not np.isfinite(res.loglik):
+            raise ValueError(f"{name} has no finite log-likelihood ({res.loglik}); the test needs "
+                             "two fits that each reached a finite maximum.")
     df = f.df_model - r.df_model
     if df <= 0:
         raise ValueError(

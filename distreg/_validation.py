@@ -88,6 +88,8 @@ def as_float_array(x, name: str, *, allow_nan: bool = False, ndim: int | tuple |
     ...
     ValueError: y contains NaN or infinite values (1 of 2 entries); remove or impute them first.
     """
+    if x is None:
+        raise TypeError(f"{name} is None; pass an array of numbers.")
     if _is_pandas(x):
         reject_categorical(x, name)
         x = x.to_numpy()
@@ -150,8 +152,10 @@ def check_same_length(**arrays) -> int:
     return next(iter(lengths.values()))
 
 
-def check_sample_weight(sample_weight, n: int, name: str = "sample_weight"):
+def check_sample_weight(sample_weight, n: int, name: str = "sample_weight", data_name: str = "the data"):
     """Return non-negative weights of length ``n`` (ones when ``None``), as a new array.
+
+    ``data_name`` names what the weights must match in the length error (for example ``"X"``).
 
     Examples
     --------
@@ -166,7 +170,8 @@ def check_sample_weight(sample_weight, n: int, name: str = "sample_weight"):
         return np.ones(n)
     w = check_1d(sample_weight, name)
     if w.shape[0] != n:
-        raise ValueError(f"{name} has {w.shape[0]} entries but the data have {n} rows.")
+        raise ValueError(f"{name} has {w.shape[0]} entries but {data_name} has {n} rows; pass one "
+                         "weight per row.")
     if (w < 0).any():
         raise ValueError(f"{name} must be non-negative; {int((w < 0).sum())} entries are negative.")
     if not (w > 0).any():
@@ -188,7 +193,13 @@ def check_confidence_level(confidence_level, name: str = "confidence_level"):
     """
     if isinstance(confidence_level, (str, bytes)):
         raise TypeError(f"{name} must be a number in (0, 1); got the string {confidence_level!r}.")
-    arr = np.asarray(confidence_level, dtype=float)
+    if isinstance(confidence_level, (bool, np.bool_)) or confidence_level is None:
+        raise TypeError(f"{name} must be a number in (0, 1); got {confidence_level!r}.")
+    reject_categorical(confidence_level, name)
+    try:
+        arr = np.asarray(confidence_level, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or a list of numbers in (0, 1).") from None
     if arr.ndim > 1 or arr.size == 0:
         raise ValueError(f"{name} must be a number or a 1-D list of numbers in (0, 1).")
     if not np.all((arr > 0) & (arr < 1)):
@@ -296,7 +307,11 @@ def check_random_state(random_state) -> np.random.Generator:
         return random_state
     if isinstance(random_state, np.random.RandomState):
         return np.random.default_rng(random_state.randint(0, 2**31 - 1))
+    if isinstance(random_state, (bool, np.bool_)):
+        raise TypeError("random_state must be None, an int seed or a numpy Generator; got a boolean.")
     if random_state is None or isinstance(random_state, numbers.Integral):
+        if random_state is not None and random_state < 0:
+            raise ValueError(f"random_state must be a non-negative seed; got {random_state}.")
         return np.random.default_rng(random_state)
     raise TypeError(
         "random_state must be None, an int, or a numpy Generator/RandomState; "

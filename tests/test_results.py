@@ -166,3 +166,36 @@ def test_likelihood_ratio_test_boundary_argument(fitted):
     assert half.null == "1/2 chi2(0) + 1/2 chi2(1)"
     with pytest.raises(ValueError, match="boundary must be an integer between 0 and df = 1"):
         likelihood_ratio_test(r, f, boundary=2)
+
+
+@pytest.mark.parametrize("args, match", [
+    ((float("nan"), 1, 1), "stat"),
+    ((-1.0, 1, 1), "stat"),
+    (("2", 1, 1), "stat"),
+    ((2.0, 0, 0), "df"),
+    ((2.0, 1, 2), "boundary"),
+    ((2.0, 2, -1), "boundary"),
+    ((2.0, 1.5, 1), "df"),
+])
+def test_chibar2_sf_refuses_bad_arguments(args, match):
+    from distreg._results import chibar2_sf
+
+    with pytest.raises((ValueError, TypeError), match=match):
+        chibar2_sf(*args)
+
+
+def test_chibar2_sf_is_the_binomial_mixture():
+    from scipy import stats
+
+    from distreg._results import chibar2_sf
+
+    # k = 2 of df = 3 on the boundary: ¼ χ²(1) + ½ χ²(2) + ¼ χ²(3)
+    want = 0.25 * stats.chi2.sf(4.0, 1) + 0.5 * stats.chi2.sf(4.0, 2) + 0.25 * stats.chi2.sf(4.0, 3)
+    assert chibar2_sf(4.0, 3, 2) == pytest.approx(want, rel=1e-14)
+
+
+def test_likelihood_ratio_test_refuses_objects_without_a_fit():
+    from distreg._results import likelihood_ratio_test
+
+    with pytest.raises(TypeError, match="restricted"):
+        likelihood_ratio_test(object(), object())

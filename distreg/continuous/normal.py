@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._params import Options
 from ..distributions import Normal
 from ..likelihood import LikelihoodRegressor, LikelihoodSpec, Parameter
+from ..likelihood.estimator import COVARIATES, covariate_choice
 
 __all__ = ["NormalRegressor", "NormalSpec"]
 
@@ -100,6 +102,11 @@ class NormalRegressor(LikelihoodRegressor):
     """
 
     _formula_keywords = {"loc": "formula", "scale": "scale_formula"}
+    _parameter_constraints = {
+        **LikelihoodRegressor._parameter_constraints,
+        "scale_covariates": COVARIATES,
+        "point": [Options({"mean", "median"})],
+    }
 
     def __init__(self, scale_covariates=False, point="mean", max_iter=500, tol=1e-8, penalizer=0.0,
                  l1_ratio=0.0):
@@ -114,23 +121,21 @@ class NormalRegressor(LikelihoodRegressor):
         return NormalSpec()
 
     def _covariates(self):
-        sc = self.scale_covariates
-        if sc is True:
-            scale = "all"
-        elif sc is False or sc is None:
-            scale = "intercept"
-        elif isinstance(sc, (list, tuple, np.ndarray)):
-            scale = list(sc)
-        else:
-            raise ValueError(
-                f"scale_covariates must be True, False or a list of columns; got {sc!r}."
-            )
-        return {"loc": "all", "scale": scale}
+        return {"loc": "all", "scale": covariate_choice(self.scale_covariates)}
 
     def _response(self, y, n, **fit_params):
         if fit_params:
             raise TypeError(f"fit() got unexpected keyword arguments {sorted(fit_params)}.")
         return {"y": self._validate_y(y, n)}
+
+    def _check_degenerate(self, data, w):
+        y = data["y"][w > 0]
+        if np.ptp(y) == 0:
+            raise ValueError(
+                f"y has zero spread (every observation equals {y[0]:g}): the Gaussian likelihood grows "
+                "without bound as the standard deviation goes to 0, so there is no maximum-likelihood "
+                "fit. Pass a response that varies."
+            )
 
     def _distribution(self, theta):
         return Normal(loc=theta["loc"], scale=theta["scale"])

@@ -14,12 +14,14 @@ import numpy as np
 from scipy import special
 
 from .._base import check_is_fitted
-from .._validation import check_1d, check_option, check_sample_weight
+from .._params import Interval, Options
+from .._validation import check_1d, check_sample_weight
 from ..distributions import (Bitwise, Dalap, Danorm, DiscretizedLaplace, DiscretizedNormal,
                              GeneralizedPoisson, Hurdle, Mixture, NegativeBinomial, Poisson,
                              ZeroInflated)
 from ..likelihood import LikelihoodRegressor
 from ..likelihood.engine import linear_predictors, penalty_strengths
+from ..likelihood.estimator import COVARIATES, covariate_choice
 from ..likelihood.limits import LimitReport, separating_direction
 from ._families import FAMILIES, IntegerSpec, MixtureSpec
 
@@ -70,13 +72,51 @@ def _separation_report(j, bit, design, w):
         "Use penalizer > 0 (e.g. penalizer='auto') for finite estimates.")
 
 
+def _parse_support(value):
+    """(low, high) as floats from a ``support`` pair of integers (or ±inf), or None if it is not one."""
+    if isinstance(value, (str, bytes, dict)):
+        return None
+    try:
+        lo, hi = value
+        if isinstance(lo, (bool, np.bool_)) or isinstance(hi, (bool, np.bool_)):
+            return None
+        lo, hi = float(lo), float(hi)
+    except (TypeError, ValueError):
+        return None
+    integral = all(np.isinf(b) or b == np.floor(b) for b in (lo, hi))
+    if np.isnan(lo) or np.isnan(hi) or not integral or hi < lo or lo == np.inf or hi == -np.inf:
+        return None
+    return lo, hi
+
+
+class _SupportPair:
+    """Constraint of ``support`` for :mod:`distreg._params`: a pair of integers low <= high."""
+
+    def is_satisfied_by(self, value) -> bool:
+        return _parse_support(value) is not None
+
+    def describe(self) -> str:
+        return "a pair (low, high) of integers (or ±inf) with low <= high"
+
+
+#: integers beyond 2**53 are not all representable in double precision: a count there is not
+#: an integer that the pmf can be evaluated at
+MAX_INTEGER = 2.0**53
+
+
 def _check_integer_y(y, name="y"):
     y = check_1d(y, name)
+    if np.abs(y).max() > MAX_INTEGER:
+        raise ValueError(
+            f"{name} has values up to {np.abs(y).max():.3g} in magnitude; integers beyond 2**53 "
+            f"(about 9.0e15) are not exactly representable in floating point. Rescale {name} or "
+            "use a continuous model."
+        )
     bad = np.flatnonzero(y != np.floor(y))
     if bad.size:
         raise ValueError(
             f"{name} must contain integers (counts or integer labels); entry {bad[0]} is "
-            f"{float(y[bad[0]])!r}. Round or recode the response first."
+            f"{float(y[bad[0]])!r}. Round or recode {name} first."
         )
     return y
 
@@ -199,6 +239,17 @@ class IntegerRegressor(LikelihoodRegressor):
     """
 
     _formula_keywords = {"mu": "formula", "shape": "shape_formula", "zero": "zero_formula"}
+    _parameter_constraints = {
+        **LikelihoodRegressor._parameter_constraints,
+        "distribution": [Options(DISTRIBUTIONS)],
+        "n_components": [Interval("int", 1, None)],
+        "support": [None, _SupportPair()],
+        "shape_covariates": COVARIATES,
+        "zero_covariates": COVARIATES,
+        "location_link": [None, Options({"identity", "log"})],
+        "point": [Options({"mean", "median", "mode"})],
+        "penalizer": [Options({"auto"}), *LikelihoodRegressor._parameter_constraints["penalizer"]],
+    }
 
     def __init__(self, distribution="dalap", n_components=1, support=None, shape_covariates=False,
                  zero_covariates=True, location_link=None, point="mean", max_iter=None, tol=1e-8,
@@ -216,15 +267,6 @@ class IntegerRegressor(LikelihoodRegressor):
         self.l1_ratio = l1_ratio
 
     # ------------------------------------------------------------------ configuration
-    def _check_config(self):
-        check_option(self.distribution, "distribution", DISTRIBUTIONS)
-        if isinstance(self.n_components, bool) or not isinstance(self.n_components, (int, np.integer)) \
-                or self.n_components < 1:
-            raise ValueError(f"n_components must be a positive integer; got {self.n_components!r}.")
-        check_option(self.point, "point", ["mean", "median", "mode"])
-        if self.location_link is not None:
-            check_option(self.location_link, "location_link", ["identity", "log"])
-
     def _dalap_bounds(self):
         """(lower, upper) of a Dalap with at least one finite bound, else None."""
         bounds = self._support_bounds()
@@ -233,22 +275,13 @@ class IntegerRegressor(LikelihoodRegressor):
         return bounds
 
     def _support_bounds(self):
-        if self.support is None:
-            return None
-        try:
-            lo, hi = self.support
-            lo, hi = float(lo), float(hi)
-        except (TypeError, ValueError):
-            raise ValueError(f"support must be a pair (low, high) of integers; got {self.support!r}.") from None
-        if (np.isfinite(lo) and lo != np.floor(lo)) or (np.isfinite(hi) and hi != np.floor(hi)) or hi < lo:
-            raise ValueError(f"support must be a pair of integers low <= high; got {self.support!r}.")
-        return lo, hi
+        # checked at fit against the _SupportPair constraint
+        return None if self.support is None else _parse_support(self.support)
 
     def _n_bits(self):
         return getattr(self, "n_bits_", None)
 
     def _spec(self):
-        self._check_config()
         # a bounded Dalap's location is parametrised inside the support unless a link is chosen
         inside = self.distribution == "dalap" and self.location_link is None
         base = IntegerSpec(self.distribution, n_bits=self._n_bits(), location_link=self.location_link,
@@ -257,15 +290,6 @@ class IntegerRegressor(LikelihoodRegressor):
             return MixtureSpec(base, int(self.n_components))
         return base
 
-    def _choice(self, value, name):
-        if value is True:
-            return "all"
-        if value is False or value is None:
-            return "intercept"
-        if isinstance(value, (list, tuple, np.ndarray)):
-            return list(value)
-        raise ValueError(f"{name} must be True, False or a list of columns; got {value!r}.")
-
     def _covariates(self):
         spec = self._spec()
         out = {}
@@ -273,9 +297,9 @@ class IntegerRegressor(LikelihoodRegressor):
             if role == "location":
                 out[p.name] = "all"
             elif role == "shape":
-                out[p.name] = self._choice(self.shape_covariates, "shape_covariates")
+                out[p.name] = covariate_choice(self.shape_covariates)
             elif role == "zero":
-                out[p.name] = self._choice(self.zero_covariates, "zero_covariates")
+                out[p.name] = covariate_choice(self.zero_covariates)
             else:
                 out[p.name] = "intercept"
         return out
@@ -293,9 +317,7 @@ class IntegerRegressor(LikelihoodRegressor):
     def _penalty(self):
         """The penalty strength that ``penalizer`` stands for (None: plain maximum likelihood)."""
         pen = self.penalizer
-        if isinstance(pen, str):
-            if pen != "auto":
-                raise ValueError(f"penalizer must be 'auto', a number >= 0 or a dict; got {pen!r}.")
+        if isinstance(pen, str):  # "auto", the only string its constraint allows
             return AUTO_RIDGE if (self.distribution == "bitwise" or self.n_components > 1) else None
         return pen
 
@@ -684,6 +706,15 @@ class IntegerRegressor(LikelihoodRegressor):
                     "inside the support.")
         return [LimitReport("mu", f"μ → {side} bound", "geometric", None, "boundary", text)]
 
+    def _check_degenerate(self, data, w):
+        log_mean = self.distribution in _LOG_MEAN or self.location_link == "log"
+        if log_mean and not (data["y"][w > 0] != 0).any():
+            raise ValueError(
+                f"y is 0 in every row: the maximum-likelihood mean of distribution={self.distribution!r} "
+                "is then 0, which its log link reaches only as the intercept runs to -infinity, so there "
+                "is nothing to fit (every prediction is a point mass at 0). Pass data with non-zero counts."
+            )
+
     def _theta(self, X, offsets=None):
         theta = super()._theta(X, offsets)
         spec = self._spec()
@@ -700,7 +731,6 @@ class IntegerRegressor(LikelihoodRegressor):
     def _response(self, y, n, exposure=None, offset=None, **fit_params):
         if fit_params:
             raise TypeError(f"fit() got unexpected keyword arguments {sorted(fit_params)}.")
-        self._check_config()
         y = _check_integer_y(y)
         if y.shape[0] != n:
             raise ValueError(f"y has {y.shape[0]} entries but X has {n} rows; pass one y per row of X.")
@@ -741,7 +771,7 @@ class IntegerRegressor(LikelihoodRegressor):
             data["log_offset"] = log_off
         return data
 
-    def _log_offset(self, exposure, offset, n):
+    def _log_offset(self, exposure, offset, n, rows="X"):
         if exposure is None and offset is None:
             return None
         if self.distribution not in _LOG_MEAN and self.location_link != "log":
@@ -753,7 +783,7 @@ class IntegerRegressor(LikelihoodRegressor):
         if exposure is not None:
             e = check_1d(exposure, "exposure")
             if e.shape[0] != n:
-                raise ValueError(f"exposure has {e.shape[0]} entries but the data have {n} rows.")
+                raise ValueError(f"exposure has {e.shape[0]} entries but {rows} has {n} rows; pass one per row.")
             if (e <= 0).any():
                 raise ValueError("exposure must be positive (it enters as log(exposure)); "
                                  f"{int((e <= 0).sum())} entries are <= 0.")
@@ -761,7 +791,7 @@ class IntegerRegressor(LikelihoodRegressor):
         if offset is not None:
             o = check_1d(offset, "offset")
             if o.shape[0] != n:
-                raise ValueError(f"offset has {o.shape[0]} entries but the data have {n} rows.")
+                raise ValueError(f"offset has {o.shape[0]} entries but {rows} has {n} rows; pass one per row.")
             total += o
         return total
 
@@ -867,25 +897,25 @@ class IntegerRegressor(LikelihoodRegressor):
     def predict(self, X, exposure=None, offset=None):
         """Point prediction per row: predictive mean, median or mode (``point``)."""
         check_is_fitted(self)
-        self._check_config()
+        point = self._checked_point()
         d = self.predict_distribution(X, exposure=exposure, offset=offset)
-        if self.point == "mean":
+        if point == "mean":
             return d.mean()
-        if self.point == "median":
+        if point == "median":
             return d.median()
         return d.mode()
 
     def predict_pmf(self, X, values, exposure=None, offset=None):
         """Predicted probabilities of the integers ``values`` for each row: shape (n, k)."""
         check_is_fitted(self)
-        v = check_1d(values, "values")
+        v = _check_integer_y(values, "values")
         return self.predict_distribution(X, exposure=exposure, offset=offset).pmf(v[None, :])
 
     def score_samples(self, X, y, exposure=None, offset=None):
         """Log predictive mass (nats) of each y."""
         check_is_fitted(self)
         d = self.predict_distribution(X, exposure=exposure, offset=offset)
-        y = check_1d(y, "y")
+        y = _check_integer_y(y)
         if y.shape[0] != len(d):
             raise ValueError(f"y has {y.shape[0]} entries but X has {len(d)} rows.")
         return d.logpmf(y)

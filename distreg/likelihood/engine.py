@@ -21,11 +21,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import linalg, optimize
 
+from .._validation import check_int, check_positive_scalar, check_sample_weight
 from ..exceptions import ConvergenceWarning, NumericalWarning
 from .spec import LikelihoodSpec
 
-__all__ = ["Design", "LikelihoodFit", "linear_predictors", "maximize_likelihood", "penalty_strengths",
-           "take_rows"]
+__all__ = ["Design", "LikelihoodFit", "MAX_MAGNITUDE", "linear_predictors", "maximize_likelihood",
+           "penalty_strengths", "take_rows"]
+
+#: the largest magnitude of a covariate, response or penalty strength that a fit accepts: the
+#: computations square such numbers (column spreads, the information matrix, Gaussian residuals,
+#: the ridge term), which overflows beyond about 1.3e154 in double precision; the margin leaves
+#: room for sums over rows
+MAX_MAGNITUDE = 1e150
 
 
 @dataclass
@@ -427,8 +434,9 @@ def penalty_strengths(penalty, spec, designs) -> np.ndarray:
     for n, d in zip(names, designs):
         s = per[n]
         if isinstance(s, bool) or not isinstance(s, (int, float, np.integer, np.floating)) \
-                or not np.isfinite(s) or s < 0:
-            raise ValueError(f"penalizer for {n!r} must be a finite number >= 0; got {s!r}.")
+                or not 0 <= s <= MAX_MAGNITUDE:
+            raise ValueError(f"penalizer for {n!r} must be a finite number >= 0 (at most {MAX_MAGNITUDE:g}); "
+                             f"got {s!r}.")
         row = np.full(d.n_coef, float(s))
         if d.intercept is not None and d.n_coef:
             row[d.intercept] = 0.0
@@ -436,15 +444,43 @@ def penalty_strengths(penalty, spec, designs) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros(0)
 
 
-def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, warn, penalty,
-              l1_ratio, model_name):
-    n = len(next(iter(data.values())))
-    weights = np.ones(n) if weights is None else np.asarray(weights, float)
+def _check_problem(spec, designs, data, weights, max_iter, tol, l1_ratio):
+    """Validate the arguments of :func:`maximize_likelihood`; returns the weights as an array."""
     if len(designs) != len(spec.parameters):
-        raise ValueError(f"expected {len(spec.parameters)} designs, got {len(designs)}.")
+        raise ValueError(f"designs: expected {len(spec.parameters)} designs (one per parameter), got {len(designs)}.")
+    if not designs:
+        raise ValueError("designs is empty; the family has no parameters.")
+    n = designs[0].matrix.shape[0]
+    if n == 0:
+        raise ValueError("designs have no rows; pass at least one observation.")
+    for p, d in zip(spec.parameters, designs):
+        m = np.asarray(d.matrix)
+        if m.ndim != 2 or m.shape[0] != n or m.dtype.kind not in "biuf" or not np.all(np.isfinite(m)):
+            raise ValueError(f"designs: the design of {p.name!r} must be a finite numeric (n, k) matrix with "
+                             f"the {n} rows of the others; got shape {m.shape}, dtype {m.dtype}.")
+    for key, value in data.items():
+        if hasattr(value, "iloc"):
+            raise TypeError(f"data[{key!r}] must be a numpy array; got {type(value).__name__} (use .to_numpy()).")
+        if not isinstance(value, np.ndarray) or value.ndim == 0:
+            continue
+        if value.dtype.kind not in "biuf":
+            raise TypeError(f"data[{key!r}] must be numeric; got dtype {value.dtype}.")
+        if value.ndim != 1 or value.shape[0] != n:
+            raise ValueError(f"data[{key!r}] must hold one value per row, shape ({n},); got shape {value.shape}.")
+        if np.isnan(value).any():
+            raise ValueError(f"data[{key!r}] contains NaN; remove or impute those rows first.")
+    w = check_sample_weight(weights, n, "weights")
+    check_int(max_iter, "max_iter", minimum=1)
+    check_positive_scalar(tol, "tol")
     if isinstance(l1_ratio, bool) or not isinstance(l1_ratio, (int, float, np.integer, np.floating)) \
             or not 0.0 <= l1_ratio <= 1.0:
         raise ValueError(f"l1_ratio must be a number in [0, 1] (0 ridge, 1 lasso); got {l1_ratio!r}.")
+    return w
+
+
+def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, warn, penalty,
+              l1_ratio, model_name):
+    weights = _check_problem(spec, designs, data, weights, max_iter, tol, l1_ratio)
     pen = penalty_strengths(penalty, spec, designs)
     obj = _Objective(spec, designs, data, weights)
     obj.pen, obj.l1_ratio = pen, float(l1_ratio)
@@ -464,8 +500,8 @@ def _maximize(spec, designs, data, weights, *, starts, bounds, max_iter, tol, wa
             best = res
     if best is None:
         raise ValueError(
-            f"{model_name}: the log-likelihood is not finite at any starting point; "
-            "check that the response lies in the support of the distribution."
+            f"{model_name}: the log-likelihood is not finite at any starting point; check that the "
+            f"response in data ({', '.join(sorted(map(str, data)))}) lies in the support of the distribution."
         )
     beta, n_iter = best.x, int(best.nit)
     # coefficients that the lasso set to zero stay there while Newton steps polish the others

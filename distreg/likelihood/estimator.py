@@ -14,13 +14,71 @@ import pandas as pd
 
 from .._base import DistributionalRegressor, check_is_fitted
 from .._formula import design_from_formula, response_from_formula
+from .._params import Instance, Interval
 from .._results import LikelihoodResults
 from ..exceptions import ConvergenceWarning, NumericalWarning
-from .._validation import check_int, check_positive_scalar
-from .engine import Design, maximize_likelihood
+from .engine import MAX_MAGNITUDE, Design, maximize_likelihood
 from .limits import LimitReport, warn_user
 
-__all__ = ["LikelihoodRegressor"]
+__all__ = ["LikelihoodRegressor", "check_magnitude", "covariate_choice"]
+
+#: the values a "which columns enter this parameter" keyword may take
+COVARIATES = [bool, None, "array-like"]
+
+
+# the boundary value of each link's range, which an overflowing linear predictor reaches
+_LINK_EDGE = {"log": 0.0, "log1p": -1.0}
+
+
+def check_magnitude(values, name: str) -> None:
+    """Raise a ValueError naming ``name`` when finite values exceed :data:`MAX_MAGNITUDE`.
+
+    Examples
+    --------
+    >>> check_magnitude(np.array([1.0, -2e200]), "y")
+    Traceback (most recent call last):
+    ...
+    ValueError: y has values up to 2e+200 in magnitude; the likelihood computations square them, which overflows beyond about 1e154. Rescale y (for example to thousands).
+    """
+    values = np.asarray(values, dtype=float)
+    finite = np.abs(values[np.isfinite(values)])
+    if finite.size and finite.max() > MAX_MAGNITUDE:
+        raise ValueError(
+            f"{name} has values up to {finite.max():.3g} in magnitude; the likelihood computations "
+            f"square them, which overflows beyond about 1e154. Rescale {name} (for example to thousands)."
+        )
+
+
+def covariate_choice(value) -> str | list:
+    """The covariates of a parameter from a keyword such as ``scale_covariates``.
+
+    True means every column of X, False or None the intercept only, and a list (any array-like)
+    names the columns by index or name; the constraint :data:`COVARIATES` has checked the value.
+
+    Examples
+    --------
+    >>> covariate_choice(True), covariate_choice(None), covariate_choice(("age", 2))
+    ('all', 'intercept', ['age', 2])
+    """
+    if value is True or isinstance(value, np.bool_) and bool(value):
+        return "all"
+    if value is None or value is False or isinstance(value, np.bool_):
+        return "intercept"
+    return list(value)
+
+
+def _check_predicted(parameter, theta, eta):
+    """A predicted parameter that overflowed its link (X far outside the fitted data) is an error."""
+    bad = ~np.isfinite(theta)
+    if parameter.link in _LINK_EDGE:
+        bad |= theta <= _LINK_EDGE[parameter.link]
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise ValueError(
+            f"X row {k} gives the linear predictor {eta[k]:.3g} for {parameter.name!r}, where its "
+            f"{parameter.link} link overflows ({int(bad.sum())} row(s) in all): those rows lie far "
+            "outside the data that the model was fitted on; check the scale of X."
+        )
 
 
 class LikelihoodRegressor(DistributionalRegressor):
@@ -49,6 +107,17 @@ class LikelihoodRegressor(DistributionalRegressor):
     """
 
     _formula_keywords: dict = {}
+    #: the entries of the engine's data dict that hold the user's response (the others are
+    #: derived from it or from the estimator's options)
+    _response_keys: tuple = ("y",)
+    #: the options of the engine, shared by every family (families extend the dict)
+    _parameter_constraints: dict = {
+        "max_iter": [Interval("int", 1, None), None],
+        "tol": [Interval("real", 0, None, closed="neither")],
+        "penalizer": [Interval("real", 0, MAX_MAGNITUDE),
+                      Instance(dict, "a dict {parameter name: strength >= 0}")],
+        "l1_ratio": [Interval("real", 0, 1)],
+    }
 
     # ------------------------------------------------------------------ hooks
     def _spec(self):  # pragma: no cover - abstract
@@ -70,11 +139,11 @@ class LikelihoodRegressor(DistributionalRegressor):
         return type(self).__name__
 
     def _engine_options(self) -> dict:
+        # the values were checked at fit against _parameter_constraints
         max_iter = getattr(self, "max_iter", 500)
         return {
-            "max_iter": check_int(self._default_max_iter() if max_iter is None else max_iter, "max_iter",
-                                  minimum=1),
-            "tol": check_positive_scalar(getattr(self, "tol", 1e-8), "tol"),
+            "max_iter": int(self._default_max_iter() if max_iter is None else max_iter),
+            "tol": float(getattr(self, "tol", 1e-8)),
             "penalty": self._penalty(),
             "l1_ratio": getattr(self, "l1_ratio", 0.0),
             "model_name": self._model_name(),
@@ -104,6 +173,13 @@ class LikelihoodRegressor(DistributionalRegressor):
 
     def _bounds(self) -> dict | None:
         return None
+
+    def _check_degenerate(self, data: dict, w: np.ndarray) -> None:
+        """Raise a ValueError for a response that has no maximum-likelihood fit (families override).
+
+        ``w > 0`` marks the rows that count. The default accepts everything: degenerate fits that
+        approach a limit of the family are reported in ``limits_`` instead.
+        """
 
     def _design_offsets(self, data: dict) -> dict:
         """Known offsets added to linear predictors at fit time: ``{parameter name: (n,) array}``.
@@ -199,6 +275,13 @@ class LikelihoodRegressor(DistributionalRegressor):
                 f"{self._model_name()} estimates {n_free} distribution parameters but got only "
                 f"n_samples={n_pos} observation(s) with positive weight; pass more data."
             )
+        self._check_degenerate(data, w)
+        for d in designs:
+            for j, column in enumerate(d.columns):
+                check_magnitude(d.matrix[:, j], f"X column {column!r}")
+        for key in self._response_keys:
+            if key in data:
+                check_magnitude(data[key], key)
         offsets = self._design_offsets(data)
         for p, d in zip(spec.parameters, designs):
             if p.name in offsets and d.n_coef:
@@ -285,6 +368,8 @@ class LikelihoodRegressor(DistributionalRegressor):
         given = {kw: kwargs.pop(kw) for kw in list(kwargs) if kw in keywords}
         response_kw = {k: kwargs.pop(k) for k in cls._formula_response_keywords if k in kwargs}
         est = cls(**kwargs)
+        # the formula path does not go through fit, so it checks the parameters itself
+        est._validate_parameters()
         data_dict, response_columns = est._formula_response(formula, data, **response_kw)
         n = len(next(iter(data_dict.values())))
         w = est._validate_weights(sample_weight, n)
@@ -355,6 +440,8 @@ class LikelihoodRegressor(DistributionalRegressor):
                 eta = eta + np.asarray(offsets[p.name], float)
             with np.errstate(over="ignore"):
                 theta[p.name] = p.link_function.inverse(eta)
+            if d.n_coef:
+                _check_predicted(p, theta[p.name], eta)
         return theta
 
     def predict_distribution(self, X):

@@ -17,20 +17,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_float_array
+from .._validation import as_float_array, reject_categorical
 
 __all__ = ["EXACT", "RIGHT", "INTERVAL", "survival_data", "censored_loglik", "censored_hessian"]
 
 RIGHT, EXACT, INTERVAL = 0, 1, 2
 
 
-def survival_data(time=None, event=None, *, entry=None, lower=None, upper=None, n=None) -> dict:
+def survival_data(time=None, event=None, *, entry=None, lower=None, upper=None, n=None, rows="X") -> dict:
     """Validate a survival response and return the dict used by :func:`censored_loglik`.
 
     Either ``time`` and ``event`` (right-censored data: event 1 = observed, 0 = censored) or
     ``lower`` and ``upper`` (interval-censored: the event lies in (lower, upper]; ``upper = inf``
     means right-censored at ``lower``, ``lower == upper`` an exact time, ``lower = 0``
-    left-censored) are given. ``entry`` gives left-truncation (delayed entry) times.
+    left-censored) are given. ``entry`` gives left-truncation (delayed entry) times. ``n`` is the
+    number of rows that every argument must have (``rows`` names what it comes from, for
+    messages); without it, the first of ``time``/``lower`` sets it.
 
     Examples
     --------
@@ -45,13 +47,13 @@ def survival_data(time=None, event=None, *, entry=None, lower=None, upper=None, 
     if time is not None:
         if lower is not None or upper is not None:
             raise ValueError("give either time and event, or lower and upper (interval censoring), not both.")
-        t = _vector(time, "time", n)
-        n = t.shape[0]
+        t = _vector(time, "time", n, rows)
+        n, rows = t.shape[0], (rows if n is not None else "time")
         _positive(t, "time")
         if event is None:
             ev = np.ones(n)
         else:
-            ev = _vector(event, "event", n)
+            ev = _vector(event, "event", n, rows)
             bad = (ev != 0) & (ev != 1)
             if bad.any():
                 raise ValueError(
@@ -62,9 +64,9 @@ def survival_data(time=None, event=None, *, entry=None, lower=None, upper=None, 
     else:
         if lower is None or upper is None:
             raise ValueError("give time (and event), or both lower and upper for interval-censored data.")
-        lo = _vector(lower, "lower", n)
-        n = lo.shape[0]
-        up = _as_vec_allow_inf(upper, "upper", n)
+        lo = _vector(lower, "lower", n, rows)
+        n, rows = lo.shape[0], (rows if n is not None else "lower")
+        up = _as_vec_allow_inf(upper, "upper", n, rows)
         if (lo < 0).any():
             raise ValueError("lower must be non-negative (0 means left-censored).")
         if (up < lo).any():
@@ -83,7 +85,7 @@ def survival_data(time=None, event=None, *, entry=None, lower=None, upper=None, 
     if entry is None:
         a = np.zeros(n)
     else:
-        a = _vector(entry, "entry", n)
+        a = _vector(entry, "entry", n, rows)
         if (a < 0).any():
             raise ValueError("entry (left-truncation) times must be non-negative.")
         last = t
@@ -101,7 +103,7 @@ def survival_data(time=None, event=None, *, entry=None, lower=None, upper=None, 
             "log_time": log_t}
 
 
-def _vector(x, name, n):
+def _vector(x, name, n, rows):
     arr = as_float_array(x, name, ndim=(1, 2))
     if arr.ndim == 2:
         if arr.shape[1] != 1:
@@ -110,16 +112,28 @@ def _vector(x, name, n):
     if arr.shape[0] == 0:
         raise ValueError(f"{name} is empty; pass at least one value.")
     if n is not None and arr.shape[0] != n:
-        raise ValueError(f"{name} has {arr.shape[0]} entries but the data have {n} rows.")
+        raise ValueError(f"{name} has {arr.shape[0]} entries but {rows} has {n}; pass one per row.")
     return arr
 
 
-def _as_vec_allow_inf(x, name, n):
-    arr = np.array(x.to_numpy() if hasattr(x, "to_numpy") else x, dtype=float, copy=True).reshape(-1)
-    if np.isnan(arr).any():
-        raise ValueError(f"{name} contains NaN; use inf for right-censored rows.")
+def _as_vec_allow_inf(x, name, n, rows):
+    """An upper bound vector: numbers or +inf (right-censored), never NaN, text or categories."""
+    reject_categorical(x, name)
+    raw = x.to_numpy() if hasattr(x, "to_numpy") else x
+    if isinstance(raw, (str, bytes)) or np.asarray(raw).dtype.kind in "USV":
+        raise TypeError(f"{name} must be numeric; got text. Pass numbers (inf for right-censored rows).")
+    try:
+        arr = np.array(raw, dtype=float, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be numeric (convertible to float); got {type(x).__name__}: {exc}") from None
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional; got shape {arr.shape}.")
+    if np.isnan(arr).any() or (arr == -np.inf).any():
+        raise ValueError(f"{name} contains NaN or -inf; use inf for right-censored rows.")
     if n is not None and arr.shape[0] != n:
-        raise ValueError(f"{name} has {arr.shape[0]} entries but the data have {n} rows.")
+        raise ValueError(f"{name} has {arr.shape[0]} entries but {rows} has {n}; pass one per row.")
     return arr
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import as_float_array
 from ..likelihood.survival_terms import survival_data
 
 __all__ = ["parse_survival_response"]
@@ -57,12 +58,8 @@ def parse_survival_response(y, n=None, *, entry=None):
             f"y has columns {list(y.columns)}; pass two columns (time, event) or columns named "
             "'lower' and 'upper' for interval-censored data."
         )
-    if hasattr(y, "to_numpy"):
-        y = y.to_numpy()
-    try:
-        arr = np.asarray(y, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"y must be numeric (time, event); got {type(y).__name__}.") from None
+    # a Series or an array: numbers only (text such as "5" is a caller error, not a time)
+    arr = as_float_array(y, "y", ndim=(1, 2))
     if arr.ndim == 1:
         return survival_data(arr, None, entry=entry, n=n)
     if arr.ndim == 2 and arr.shape[1] == 1:

@@ -10,6 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from .._results import chibar2_sf
+from .._validation import check_option
 from ..exceptions import ConvergenceWarning, NumericalWarning
 
 __all__ = ["compare_special_cases"]
@@ -70,6 +71,9 @@ def compare_special_cases(X, y=None, *, data=None, scale="aft", shape_covariates
     """
     from .flexible import FlexibleSurvivalRegressor
 
+    check_option(scale, "scale", ["aft", "ph"])
+    if not isinstance(shape_covariates, (bool, np.bool_)):
+        raise TypeError(f"shape_covariates must be True or False; got {shape_covariates!r}.")
     if data is not None:
         if not isinstance(X, str):
             raise TypeError("with data=, X must be a formula string such as 'time ~ age + sex'.")

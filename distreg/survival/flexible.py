@@ -20,9 +20,11 @@ import pandas as pd
 from scipy import stats
 
 from .._base import check_is_fitted
-from .._validation import check_confidence_level, check_option
+from .._params import Options
+from .._validation import as_float_array, check_confidence_level
 from ..distributions.apgw import APGW
 from ..likelihood import Design, LikelihoodRegressor, LikelihoodSpec, Parameter, maximize_likelihood
+from ..likelihood.estimator import COVARIATES, covariate_choice
 from ..likelihood.limits import LimitReport
 from ..likelihood.survival_terms import censored_hessian, censored_loglik
 from ._response import parse_survival_response
@@ -222,6 +224,15 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
 
     _formula_keywords = {"gamma": "shape_formula"}
     _formula_response_keywords = ("time", "event", "entry", "lower", "upper")
+    # the survival data dict keeps a lower bound of an interval in "time"
+    _response_keys = ("time", "upper", "entry")
+    _parameter_constraints = {
+        **LikelihoodRegressor._parameter_constraints,
+        "distribution": [Options(DISTRIBUTIONS)],
+        "scale": [Options({"aft", "ph"})],
+        "shape_covariates": COVARIATES,
+        "point": [Options({"median", "mean"})],
+    }
 
     def __init__(self, distribution="apgw", scale="aft", shape_covariates=False, point="median",
                  max_iter=500, tol=1e-8, penalizer=0.0, l1_ratio=0.0):
@@ -245,15 +256,14 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         return APGWSpec(DISTRIBUTIONS.get(self.distribution, {}).get("kappa"))
 
     def _check_options(self):
-        check_option(self.distribution, "distribution", list(DISTRIBUTIONS))
-        check_option(self.scale, "scale", ["aft", "ph"])
-        check_option(self.point, "point", ["median", "mean"])
+        # each parameter alone was checked against _parameter_constraints; these are the
+        # combinations that the family does not have
         if self.distribution == "loglogistic" and self.scale == "ph":
             raise ValueError(
                 "the log-logistic family is not closed under proportional hazards; use "
                 "scale='aft', or distribution='burr' for a PH model with a log-logistic-type baseline."
             )
-        if self.distribution in ("gompertz", "exponential") and self.shape_covariates not in (False, None):
+        if self.distribution in ("gompertz", "exponential") and covariate_choice(self.shape_covariates) != "intercept":
             raise ValueError(
                 f"distribution={self.distribution!r} fixes γ = 1, so shape_covariates must be False."
             )
@@ -271,15 +281,7 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
     def _covariates(self):
         fixed = self._fixed_eta()
         main = self._main_formula_parameter()
-        sc = self.shape_covariates
-        if sc is True:
-            shape = "all"
-        elif sc is False or sc is None:
-            shape = "intercept"
-        elif isinstance(sc, (list, tuple, np.ndarray)):
-            shape = list(sc)
-        else:
-            raise ValueError(f"shape_covariates must be True, False or a list of columns; got {sc!r}.")
+        shape = covariate_choice(self.shape_covariates)
         out = {}
         for p in ("lambda", "phi", "gamma", "kappa"):
             if p in fixed:
@@ -331,8 +333,18 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
                 time = lhs
             t = col(time, "time")
             e = col(event, "event") if event is not None else None
-            y = np.column_stack([t, np.ones(len(t)) if e is None else e])
+            y = pd.DataFrame({"time": t, "event": np.ones(len(t)) if e is None else e})
         return parse_survival_response(y, len(data), entry=ent), cols
+
+    def _check_degenerate(self, data, w):
+        from ..likelihood.survival_terms import RIGHT
+
+        if (data["code"][w > 0] == RIGHT).all():
+            raise ValueError(
+                "the survival response has no events: every row is right-censored (event = 0), and the "
+                "likelihood then keeps rising as the hazard goes to 0, so there is no maximum-likelihood "
+                "fit. Check the event column (1 = event observed)."
+            )
 
     def _distribution(self, theta):
         return APGW(lam=theta["lambda"], phi=theta["phi"], gamma=theta["gamma"], kappa=theta["kappa"])
@@ -458,6 +470,7 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         With ``return_ci=True`` returns ``(estimate, lower, upper)``; the band is the
         delta-method interval of log H(t | x) transformed to S (it stays within [0, 1]).
         """
+        _check_ci(return_ci, confidence_level)
         times = self._times(times)
         est = self.predict_distribution(X).sf(times[None, :])
         if not return_ci:
@@ -467,6 +480,7 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
 
     def predict_cumulative_hazard(self, X, times, return_ci=False, confidence_level=0.95):
         """H(t | x) on a grid: (n, k); ``return_ci=True`` adds a log-scale delta-method band."""
+        _check_ci(return_ci, confidence_level)
         times = self._times(times)
         est = self.predict_distribution(X).cumulative_hazard(times[None, :])
         if not return_ci:
@@ -476,6 +490,7 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
 
     def predict_hazard(self, X, times, return_ci=False, confidence_level=0.95):
         """h(t | x) on a grid: (n, k); ``return_ci=True`` adds a log-scale delta-method band."""
+        _check_ci(return_ci, confidence_level)
         times = self._times(times)
         est = self.predict_distribution(X).hazard(times[None, :])
         if not return_ci:
@@ -485,6 +500,7 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
 
     def predict_median(self, X, return_ci=False, confidence_level=0.95):
         """Median survival time per row (inf if the cure fraction is at least 1/2)."""
+        _check_ci(return_ci, confidence_level)
         est = self.predict_distribution(X).median()
         if not return_ci:
             return est
@@ -492,8 +508,13 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         return est, lo[:, 0], hi[:, 0]
 
     def predict_rmst(self, X, tau, return_ci=False, confidence_level=0.95):
-        """Restricted mean survival time ∫₀^τ S(t | x) dt per row."""
-        tau = float(self._times([tau])[0])
+        """Restricted mean survival time ∫₀^τ S(t | x) dt per row (``tau`` > 0, one number)."""
+        _check_ci(return_ci, confidence_level)
+        if isinstance(tau, (bool, np.bool_)) or np.ndim(tau) != 0:
+            raise TypeError(f"tau must be one positive number (the time horizon); got {tau!r}.")
+        tau = float(as_float_array(tau, "tau"))
+        if tau <= 0:
+            raise ValueError(f"tau must be a positive time horizon; got {tau:g}.")
         est = self.predict_distribution(X).rmst(tau)
         if not return_ci:
             return est
@@ -507,9 +528,9 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
     def predict(self, X):
         """Median (default) or mean survival time per row."""
         check_is_fitted(self)
-        check_option(self.point, "point", ["median", "mean"])
+        point = self._checked_point("median")
         d = self.predict_distribution(X)
-        return d.median() if self.point == "median" else d.mean()
+        return d.median() if point == "median" else d.mean()
 
     def score_samples(self, X, y):
         """Censored log-likelihood contribution of each row: log f(t) for events, log S(t) if censored."""
@@ -567,14 +588,12 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
 
     # ------------------------------------------------------------------ helpers
     @staticmethod
-    def _times(times):
-        from .._validation import as_float_array
-
-        t = as_float_array(times, "times", ndim=(0, 1)).reshape(-1)
+    def _times(times, name="times"):
+        t = as_float_array(times, name, ndim=(0, 1)).reshape(-1)
         if t.size == 0:
-            raise ValueError("times is empty; pass at least one time.")
+            raise ValueError(f"{name} is empty; pass at least one time.")
         if (t < 0).any():
-            raise ValueError("times must be non-negative.")
+            raise ValueError(f"{name} must be non-negative times; got {t[t < 0][0]:g}.")
         return t
 
     def _coef_vector(self):
@@ -631,6 +650,14 @@ class FlexibleSurvivalRegressor(LikelihoodRegressor):
         z = stats.norm.ppf(0.5 + cl / 2)
         with np.errstate(over="ignore", invalid="ignore"):
             return np.exp(base - z * se), np.exp(base + z * se)
+
+
+def _check_ci(return_ci, confidence_level):
+    """Check the band options of the predict_* methods, whether or not a band is asked for."""
+    if not isinstance(return_ci, (bool, np.bool_)):
+        raise TypeError(f"return_ci must be True or False; got {return_ci!r}.")
+    if np.ndim(check_confidence_level(confidence_level)) != 0:
+        raise ValueError(f"confidence_level must be one number in (0, 1); got {confidence_level!r}.")
 
 
 def _kappa_infinity_loglik(designs, data, w, fit):

@@ -8,13 +8,14 @@ from scipy import stats
 from sklearn.base import BaseEstimator
 
 from .._base import check_is_fitted
-from .._validation import as_float_array, check_confidence_level
+from .._params import Interval, ValidatedParams
+from .._validation import as_float_array, check_sample_weight
 from ..likelihood.survival_terms import survival_data
 
 __all__ = ["KaplanMeier"]
 
 
-class KaplanMeier(BaseEstimator):
+class KaplanMeier(ValidatedParams, BaseEstimator):
     """Kaplan–Meier (product-limit) estimate of the survival function.
 
     Ŝ(t) = Π_{t_j <= t} (1 - d_j / n_j) over the distinct observed times t_j, with d_j the
@@ -32,7 +33,8 @@ class KaplanMeier(BaseEstimator):
     survival_function_ : pandas.DataFrame
         One row per distinct observed time (events and censorings): ``time``, ``n_risk``,
         ``n_event``, ``n_censor``, ``survival``, ``std_error`` (Greenwood, of log S, as R's
-        ``std.err``), ``lower``, ``upper``.
+        ``std.err``), ``lower``, ``upper`` (NaN, with an infinite ``std_error``, where the
+        estimate is 0, as R reports them).
     median_ : float
         Smallest time with Ŝ(t) <= 1/2 (midpoint of a flat stretch at exactly 1/2, as R);
         ``inf`` if Ŝ stays above 1/2.
@@ -51,6 +53,8 @@ class KaplanMeier(BaseEstimator):
     >>> float(km.median_)
     3.0
     """
+
+    _parameter_constraints = {"confidence_level": [Interval("real", 0, 1, closed="neither")]}
 
     def __init__(self, confidence_level=0.95):
         self.confidence_level = confidence_level
@@ -73,18 +77,11 @@ class KaplanMeier(BaseEstimator):
         -------
         self
         """
-        cl = check_confidence_level(self.confidence_level, "confidence_level")
+        cl = float(self.confidence_level)  # checked against _parameter_constraints
         data = survival_data(time, event, entry=entry)
         t, d, a = data["time"], data["event"], data["entry"]
         n = t.shape[0]
-        if sample_weight is None:
-            w = np.ones(n)
-        else:
-            w = as_float_array(sample_weight, "sample_weight", ndim=1)
-            if w.shape[0] != n:
-                raise ValueError(f"sample_weight has {w.shape[0]} entries but time has {n}.")
-            if (w < 0).any() or not (w > 0).any():
-                raise ValueError("sample_weight must be non-negative with at least one positive entry.")
+        w = check_sample_weight(sample_weight, n)
         times, inv = np.unique(t, return_inverse=True)
         m = times.shape[0]
         n_event = np.bincount(inv, weights=w * d, minlength=m)
@@ -99,7 +96,8 @@ class KaplanMeier(BaseEstimator):
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = np.where(n_risk > 0, 1.0 - n_event / n_risk, 1.0)
             surv = np.cumprod(factor)
-            green = np.where(n_event > 0, n_event / (n_risk * (n_risk - n_event)), 0.0)
+            # divided in two steps: the product of two large weighted counts can overflow
+            green = np.where(n_event > 0, n_event / n_risk / (n_risk - n_event), 0.0)
             var = np.cumsum(green)
             se = np.sqrt(var)
             z = stats.norm.ppf(0.5 + cl / 2)

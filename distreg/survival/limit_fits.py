@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize
 
+from .._validation import check_sample_weight
 from ..likelihood import Design, LikelihoodSpec, Parameter, maximize_likelihood
 from ..likelihood.engine import take_rows
 from ..likelihood.survival_terms import EXACT, INTERVAL, RIGHT, censored_loglik, survival_data
@@ -179,11 +180,7 @@ def _check_inputs(designs, data, weights, scale):
             raise ValueError(f"data must be the survival data dict of the fit; it has no {key!r}.")
         if len(data[key]) != n:
             raise ValueError(f"data[{key!r}] has {len(data[key])} rows but the designs have {n}.")
-    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).reshape(-1)
-    if w.shape[0] != n:
-        raise ValueError(f"weights has {w.shape[0]} entries but the designs have {n} rows.")
-    if not np.all(np.isfinite(w)) or (w < 0).any() or w.sum() <= 0:
-        raise ValueError("weights must be finite, non-negative and not all zero.")
+    w = check_sample_weight(weights, n, "weights")
     lam, phi = designs[0], designs[1]
     for name, d in (("lambda", lam), ("phi", phi)):
         if d.n_coef == 0 or d.intercept is None:
@@ -436,12 +433,13 @@ class _AFTThreshold:
 
     def objective(self, x):
         a, sig, b = x[0], x[1], x[2:]
-        s, A = np.exp(sig), np.exp(a)
         g = self.Z @ b + self.log_t
         # events count on their smooth branch even a rounding error below the threshold
         up = (g > 0) | self.E
         gp = np.where(up, g, 0.0)
+        # a trial step of the optimiser can overflow; the non-finite value is refused below
         with np.errstate(over="ignore", invalid="ignore"):
+            s, A = np.exp(sig), np.exp(a)
             grow = np.exp(s * gp)
             S = np.dot(self.w, np.expm1(s * gp))
             ll = self.D * (a + sig) + np.dot(self.wE, s * g[self.E] - self.ltE) - A * S

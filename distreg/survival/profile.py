@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from .._base import check_is_fitted
 from .._validation import check_confidence_level
 from ..likelihood import Design, maximize_likelihood
 
@@ -92,13 +93,18 @@ def profile_kappa(model, X, y, *, sample_weight=None, entry=None, confidence_lev
     >>> bool(np.isclose(np.interp(prof.upper, prof.profile.kappa, prof.profile.loglik), prof.cutoff, atol=0.01))
     True
     """
-    from .flexible import _KAPPA_BOUNDS, APGWSpec
+    from .flexible import _KAPPA_BOUNDS, APGWSpec, FlexibleSurvivalRegressor
 
+    if not isinstance(model, FlexibleSurvivalRegressor):
+        raise TypeError(f"model must be a fitted FlexibleSurvivalRegressor; got {type(model).__name__}.")
+    check_is_fitted(model)
     cl = check_confidence_level(confidence_level)
-    if getattr(model, "distribution", None) != "apgw":
+    if np.ndim(cl) != 0:
+        raise ValueError(f"confidence_level must be one number in (0, 1); got {confidence_level!r}.")
+    if model.distribution != "apgw":
         raise ValueError(
             "profile_kappa needs a model fitted with distribution='apgw' (κ free); "
-            f"got distribution={getattr(model, 'distribution', None)!r}, where κ is fixed."
+            f"got distribution={model.distribution!r}, where κ is fixed."
         )
     other_limits = [r for r in getattr(model, "limits_", []) if r.parameter != "kappa"]
     if other_limits:

@@ -111,12 +111,47 @@ def test_bad_input(bio):
         IntegerRegressor("poisson").fit(X, np.where(y == 0, np.nan, y))
     with pytest.raises(ValueError, match="exposure must be positive"):
         IntegerRegressor("poisson").fit(X, y, exposure=np.zeros(len(y)))
-    with pytest.raises(ValueError, match="'poisson', 'negbin'"):
+    with pytest.raises(ValueError, match="distribution must be one of .*'negbin', 'poisson'.*; got 'gamma'"):
         IntegerRegressor("gamma").fit(X, y)
     with pytest.raises(ValueError, match="outside support"):
         IntegerRegressor("dalap", support=(0, 5)).fit(X, y)
     # float arrays with integral values are fine; negative integers fine for dalap
     IntegerRegressor("dnormal").fit(X, (y - 2).astype(float))
+
+
+@pytest.mark.parametrize("params, match", [
+    ({"distribution": "poisson", "max_iter": -1}, "IntegerRegressor: max_iter must be an integer >= 1 or None; got -1"),
+    ({"n_components": 0}, "n_components must be an integer >= 1; got 0"),
+    ({"support": (0, 2.5)}, r"support must be None or a pair \(low, high\) of integers .* with low <= high; got \(0, 2.5\)"),
+    ({"support": (5, 0)}, "support must be None or a pair"),
+    ({"location_link": "logit"}, "location_link must be None or one of 'identity', 'log'; got 'logit'"),
+    ({"point": "mode2"}, "point must be one of 'mean', 'median', 'mode'"),
+    ({"zero_covariates": "all"}, "zero_covariates must be True or False, None or an array-like; got 'all'"),
+    ({"penalizer": 1e200}, r"penalizer must be one of 'auto', a number in \[0, 1e\+150\] or a dict"),
+])
+def test_bad_parameters_are_refused_at_fit(bio, params, match):
+    X, y = bio
+    with pytest.raises(ValueError, match=match):
+        IntegerRegressor(**params).fit(X, y)
+
+
+def test_bad_counts_and_degenerate_samples(bio):
+    X, y = bio
+    with pytest.raises(ValueError, match="y is 0 in every row"):
+        IntegerRegressor("negbin").fit(X, np.zeros(len(y)))
+    with pytest.raises(ValueError, match=r"y has values up to 1e\+16 in magnitude; integers beyond 2\*\*53"):
+        IntegerRegressor("poisson").fit(X, np.r_[1e16, y[1:]])
+    with pytest.raises(ValueError, match="exposure has 3 entries but X has 915 rows"):
+        IntegerRegressor("poisson").fit(X, y, exposure=np.ones(3))
+    with pytest.raises(TypeError, match="y column 'art' is categorical|y is categorical"):
+        IntegerRegressor("poisson").fit(X, y.astype("category"))
+    m = IntegerRegressor("poisson").fit(X, y)
+    with pytest.raises(ValueError, match="y must contain integers"):
+        m.score(X, y + 0.5)
+    with pytest.raises(ValueError, match="values must contain integers .* Round or recode values first"):
+        m.predict_pmf(X.iloc[:2], [0.5, 1.0])
+    # a count far beyond the data: the pmf is 0, not an overflow
+    assert m.predict_pmf(X.iloc[:2], [0.0, 1e15]).shape == (2, 2)
 
 
 def _oracle_cases():

@@ -191,7 +191,7 @@ def test_bounded_dalap_with_a_linear_location(bio):
     assert 0.1 < (mu < 0).mean() < 0.25
     d = Dalap(mu, np.full(len(y), special.expit(m.coef_["gamma"][0])), lower=0, upper=19)
     assert d.logpmf(y).sum() == pytest.approx(m.loglik_, abs=1e-8)
-    with pytest.raises(ValueError, match="penalizer must be 'auto'"):
+    with pytest.raises(ValueError, match=r"penalizer must be one of 'auto', a number in \[0, 1e\+150\] or a dict"):
         IntegerRegressor("bitwise", penalizer="ridge").fit(X, y)
 
 

@@ -117,10 +117,12 @@ def test_penalty_per_parameter():
 
 
 @pytest.mark.parametrize("kw, match", [
-    ({"penalizer": -1.0}, "penalizer for 'loc' must be a finite number >= 0"),
+    ({"penalizer": -1.0}, r"NormalRegressor: penalizer must be a number in \[0, 1e\+150\] or a dict .*; got -1.0"),
+    ({"penalizer": 1e200}, r"penalizer must be a number in \[0, 1e\+150\]"),
     ({"penalizer": {"mean": 1.0}}, r"penalizer names unknown parameters \['mean'\]"),
-    ({"penalizer": "strong"}, "penalizer for 'loc' must be a finite number"),
-    ({"penalizer": 1.0, "l1_ratio": 1.5}, r"l1_ratio must be a number in \[0, 1\]"),
+    ({"penalizer": {"loc": -1.0}}, "penalizer for 'loc' must be a finite number >= 0"),
+    ({"penalizer": "strong"}, "penalizer must be a number in .* or a dict"),
+    ({"penalizer": 1.0, "l1_ratio": 1.5}, r"l1_ratio must be a number in \[0, 1\]; got 1.5"),
 ])
 def test_bad_penalty_arguments(kw, match):
     X, y = logistic_data()

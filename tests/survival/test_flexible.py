@@ -195,8 +195,8 @@ def test_bad_input(kwargs, y, match):
 
 
 @pytest.mark.parametrize("params, match", [
-    (dict(distribution="lognormal"), "distribution='lognormal' is not valid"),
-    (dict(scale="po"), "scale='po' is not valid"),
+    (dict(distribution="lognormal"), "distribution must be one of 'apgw', 'burr', .*; got 'lognormal'"),
+    (dict(scale="po"), "scale must be one of 'aft', 'ph'; got 'po'"),
     (dict(distribution="loglogistic", scale="ph"), "not closed under proportional hazards"),
     (dict(distribution="gompertz", shape_covariates=True), "shape_covariates must be False"),
 ])
@@ -242,6 +242,55 @@ def test_veteran_unconstrained_fits_interior_aft_and_boundary_ph():
         "~ karno + C(celltype)", vet, time="time", event="event", scale="ph", distribution="burr").loglik_ - 1e-6
 
 
+def test_prediction_helpers_name_their_arguments(lung, lung_fit):
+    X = lung[["age", "sex", "ph_ecog"]].iloc[:3]
+    with pytest.raises(ValueError, match="tau must be a positive time horizon; got -1"):
+        lung_fit.predict_rmst(X, tau=-1)
+    with pytest.raises(ValueError, match="tau must be a positive time horizon; got 0"):
+        lung_fit.predict_rmst(X, tau=0.0)
+    with pytest.raises(TypeError, match="tau must be one positive number"):
+        lung_fit.predict_rmst(X, tau=[100.0, 200.0])
+    with pytest.raises(ValueError, match="times must be non-negative times; got -5"):
+        lung_fit.predict_survival_function(X, [10.0, -5.0])
+    with pytest.raises(TypeError, match="return_ci must be True or False; got 'yes'"):
+        lung_fit.predict_median(X, return_ci="yes")
+    # the band's level is checked even when no band is asked for
+    with pytest.raises(ValueError, match="confidence_level must lie strictly between 0 and 1"):
+        lung_fit.predict_hazard(X, [100.0], confidence_level=95)
+    with pytest.raises(ValueError, match="confidence_level must be one number"):
+        lung_fit.predict_rmst(X, 100.0, return_ci=True, confidence_level=[0.5, 0.9])
+    est, lo, hi = lung_fit.predict_rmst(X, 365.0, return_ci=True)
+    assert np.all((lo < est) & (est < hi) & (est < 365.0))
+
+
+def test_degenerate_responses_and_text():
+    X = np.arange(1.0, 7.0)[:, None]
+    with pytest.raises(ValueError, match="no events: every row is right-censored"):
+        FlexibleSurvivalRegressor(distribution="weibull").fit(X, np.column_stack([X[:, 0], np.zeros(6)]))
+    # a zero-weight event does not count
+    y = np.column_stack([X[:, 0], np.r_[1.0, np.zeros(5)]])
+    with pytest.raises(ValueError, match="no events"):
+        FlexibleSurvivalRegressor(distribution="weibull").fit(X, y, sample_weight=np.r_[0.0, np.ones(5)])
+    with pytest.raises(TypeError, match="y must be numeric; got text"):
+        FlexibleSurvivalRegressor(distribution="weibull").fit(X, np.column_stack([X[:, 0], np.ones(6)]).astype(str))
+    with pytest.raises(TypeError, match="y is categorical"):
+        FlexibleSurvivalRegressor(distribution="weibull").fit(X, pd.Series(pd.Categorical(X[:, 0])))
+    with pytest.raises(TypeError, match="event is categorical"):
+        FlexibleSurvivalRegressor(distribution="weibull").fit(
+            X, pd.DataFrame({"time": X[:, 0], "event": pd.Categorical(["dead", "alive"] * 3)}))
+    with pytest.raises(ValueError, match="time has 6 entries but X has 5"):
+        FlexibleSurvivalRegressor(distribution="weibull").fit(X[:5], np.column_stack([X[:, 0], np.ones(6)]))
+    with pytest.raises(ValueError, match="time has values up to 6e\\+200 in magnitude"):
+        FlexibleSurvivalRegressor(distribution="weibull").fit(X, np.column_stack([X[:, 0] * 1e200, np.ones(6)]))
+
+
+def test_predictions_far_outside_the_data_are_refused(lung, lung_fit):
+    X = lung[["age", "sex", "ph_ecog"]].iloc[:2] * np.array([[1e300], [1.0]])
+    with pytest.raises(ValueError, match="X row 0 gives the linear predictor .* for 'phi', where its log link "
+                                         "overflows"):
+        lung_fit.predict_median(X)
+
+
 def test_compare_special_cases_argument_errors(lung):
     with pytest.raises(TypeError, match="X must be a formula string"):
         compare_special_cases(lung[["age"]], data=lung, event="event")
@@ -249,6 +298,10 @@ def test_compare_special_cases_argument_errors(lung):
         compare_special_cases("time ~ age", lung[["time", "event"]], data=lung, event="event")
     with pytest.raises(ValueError, match="needs y"):
         compare_special_cases(lung[["age"]])
+    with pytest.raises(ValueError, match="scale='log' is not valid"):
+        compare_special_cases(lung[["age"]], lung[["time", "event"]], scale="log")
+    with pytest.raises(TypeError, match="shape_covariates must be True or False"):
+        compare_special_cases(lung[["age"]], lung[["time", "event"]], shape_covariates="yes")
 
 
 def test_limit_reports_at_and_near_the_bounds():

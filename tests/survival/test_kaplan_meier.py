@@ -1,6 +1,7 @@
 """Kaplan–Meier with delayed entry and weights against a slow oracle and lifelines."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from distreg.survival import KaplanMeier
@@ -62,5 +63,22 @@ def test_median_flat_at_half_and_bad_input():
         KaplanMeier().fit([1.0, 2.0], [1, 5])
     with pytest.raises(ValueError, match="entry must be smaller"):
         KaplanMeier().fit([1.0, 2.0], [1, 1], entry=[0.0, 3.0])
-    with pytest.raises(ValueError, match="confidence_level"):
+    with pytest.raises(ValueError, match=r"KaplanMeier: confidence_level must be a number in \(0, 1\); got 95"):
         KaplanMeier(confidence_level=95).fit([1.0, 2.0], [1, 1])
+    with pytest.raises(ValueError, match="event has 2 entries but time has 3"):
+        KaplanMeier().fit([1.0, 2.0, 3.0], [1, 1])
+    with pytest.raises(ValueError, match="sample_weight is zero everywhere"):
+        KaplanMeier().fit([1.0, 2.0], [1, 1], sample_weight=[0.0, 0.0])
+    with pytest.raises(TypeError, match="time is categorical"):
+        KaplanMeier().fit(pd.Series(pd.Categorical([1.0, 2.0])), [1, 1])
+
+
+def test_greenwood_is_invariant_to_scaling_huge_weights():
+    t, e = np.array([1.0, 2.0, 2.0, 3.0, 4.0, 5.0]), np.array([1, 1, 0, 1, 0, 1])
+    w = np.array([1.0, 2.0, 1.0, 3.0, 1.0, 2.0])
+    small = KaplanMeier().fit(t, e, sample_weight=w).survival_function_
+    big = KaplanMeier().fit(t, e, sample_weight=w * 1e300).survival_function_
+    np.testing.assert_allclose(big["survival"], small["survival"], rtol=1e-12)
+    # Greenwood's variance scales as 1/weight: se(big) = se(small) / 1e150
+    finite = np.isfinite(small["std_error"]) & (small["std_error"] > 0)
+    np.testing.assert_allclose(big["std_error"][finite] * 1e150, small["std_error"][finite], rtol=1e-12)

@@ -78,6 +78,12 @@ def test_profile_rejects_fixed_kappa_and_other_data(veteran):
     m = veteran[2]
     with pytest.raises(ValueError, match="the data that the model was fitted on"):
         m.profile_kappa(X.iloc[:50], y.iloc[:50])
+    with pytest.raises(ValueError, match="time has 137 entries but X has 50"):
+        m.profile_kappa(X.iloc[:50], y)
+    with pytest.raises(TypeError, match="model must be a fitted FlexibleSurvivalRegressor; got str"):
+        profile_kappa("model", X, y)
+    with pytest.raises(ValueError, match="confidence_level must be one number"):
+        profile_kappa(m, X, y, confidence_level=[0.5, 0.9])
 
 
 def test_profile_records_convergence_and_leaves_inputs_untouched(veteran):
