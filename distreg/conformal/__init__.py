@@ -4,7 +4,13 @@ Follows Angelopoulos & Bates, "A Gentle Introduction to Conformal Prediction and
 Distribution-Free Uncertainty Quantification" (2023), and the methods it surveys.
 """
 
-from ._quantile import conformal_quantile, conformal_rank, n_required, weighted_conformal_quantile
+from ._quantile import (
+    InfiniteBoundsWarning,
+    conformal_quantile,
+    conformal_rank,
+    n_required,
+    weighted_conformal_quantile,
+)
 from .scores import AbsoluteScore, ConformityScore, GammaScore, NormalizedScore
 from .adaptive import AdaptiveConformalRegressor
 from .classification import SplitConformalClassifier
@@ -24,6 +30,7 @@ __all__ = [
     "ConformityScore",
     "CrossConformalRegressor",
     "GammaScore",
+    "InfiniteBoundsWarning",
     "LikelihoodRatioWeights",
     "NormalizedScore",
     "SplitConformalClassifier",

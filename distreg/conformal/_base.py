@@ -8,15 +8,79 @@ too early raises :class:`~distreg.exceptions.NotFittedError` saying which call i
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
-from .._validation import check_1d, check_confidence_level, check_same_length
+from .._params import HasMethods, Instance, Interval, ValidatedParams
+from .._validation import check_1d, check_confidence_level, check_same_length, reject_categorical
 from ..exceptions import NotFittedError
-from ._quantile import conformal_quantile, mondrian_conformal_quantile, weighted_conformal_quantile
+from ._quantile import (
+    InfiniteBoundsWarning,
+    _check_weights,
+    _conformal_quantile,
+    _label,
+    _side,
+    _weighted_conformal_quantile,
+    check_calibration_size,
+    mondrian_conformal_quantile,
+)
 
-__all__ = ["ConformalMixin", "check_rows", "check_groups", "check_weights", "format_interval"]
+__all__ = [
+    "ConformalMixin",
+    "call_model",
+    "check_rows",
+    "check_groups",
+    "check_weights",
+    "format_interval",
+]
+
+#: constraint of ``random_state``: numpy takes seeds in [0, 2**32), or a generator
+
+
+
+def _text_message(X):
+    """The shared message when X holds category or text columns, else None."""
+    try:
+        reject_categorical(X, "X")
+    except TypeError as exc:
+        return str(exc)
+    if isinstance(X, np.ndarray) and (X.dtype.kind in "USV" or (
+            X.dtype == object and X.size > 0 and isinstance(X.flat[0], (str, bytes)))):
+        return ("X holds text; pass numbers (encode categories first, for example with "
+                "sklearn.preprocessing.OneHotEncoder in a pipeline).")
+    return None
+
+
+def call_model(owner, method, X, *args, **kwargs):
+    """Call a base-model method with X (and y); its failures say which call failed on which data.
+
+    The wrappers pass X to the base model unchanged, so a model that encodes categories (a
+    pipeline with an encoder, a model fitted with ``from_formula``) keeps working. Until such a
+    call has succeeded on categorical X, a failure on it raises the shared message of
+    :func:`~distreg._validation.reject_categorical` (naming the column and how to encode it).
+    Any other ``ValueError``/``TypeError`` of the model is raised again with the model, the
+    method and the data it failed on in front of its own message, chained to it;
+    ``NotFittedError`` passes unchanged.
+    """
+    try:
+        out = method(X, *args, **kwargs)
+    except NotFittedError:
+        raise
+    except (ValueError, TypeError) as exc:
+        text = None if getattr(owner, "_takes_categories", False) else _text_message(X)
+        if text is not None:
+            raise TypeError(f"{text} (the base model raised: {exc})") from exc
+        model = type(getattr(method, "__self__", None)).__name__ if hasattr(method, "__self__") else ""
+        what = f"{model}.{method.__name__}" if model else method.__name__
+        data = "X and y" if args else "X"
+        kind = ValueError if isinstance(exc, ValueError) else TypeError
+        raise kind(f"the base model's {what} failed on {data}: {exc}") from exc
+    if not getattr(owner, "_takes_categories", False) and _text_message(X) is not None:
+        owner._takes_categories = True
+    return out
 
 
 def check_rows(X, name: str = "X") -> int:
@@ -42,6 +106,9 @@ def check_rows(X, name: str = "X") -> int:
         arr = np.asarray(X)
         if arr.dtype.kind == "c":
             raise ValueError(f"Complex data not supported: {name} has a complex dtype; pass real numbers.")
+        if arr.ndim > 2:
+            raise ValueError(f"{name} must be two-dimensional (one row per observation, one column per "
+                             f"feature); got shape {arr.shape}.")
         num = arr if arr.dtype.kind in "fiub" else None
     # a sum is NaN/inf whenever an entry is; only then (or on overflow) count the bad entries
     if num is not None and num.dtype.kind == "f" and not np.isfinite(np.add.reduce(num, axis=None)) \
@@ -63,49 +130,48 @@ def _shape(X):
         return ()
 
 
+def warn_column_vector(y, name: str = "y"):
+    """scikit-learn's DataConversionWarning for a (n, 1) target that is used as (n,)."""
+    if np.ndim(y) == 2 and np.shape(y)[1] == 1:
+        from sklearn.exceptions import DataConversionWarning
+
+        warnings.warn(f"A column-vector y was passed when a 1d array was expected ({name} of shape (n, 1) "
+                      "is used as (n,)).", DataConversionWarning, stacklevel=4)
+
+
 def check_target(y, name: str = "y"):
     """y as a new 1-D float array, with scikit-learn's message when it is missing."""
     if y is None:
         raise ValueError(f"{name}: this estimator requires y to be passed, but the target y is None.")
+    reject_categorical(y, name)
     y = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
     if y.dtype.kind == "c":
         raise ValueError(f"Complex data not supported: {name} has a complex dtype; pass real numbers.")
-    if y.ndim == 2 and y.shape[1] == 1:
-        import warnings
-
-        from sklearn.exceptions import DataConversionWarning
-
-        warnings.warn(f"A column-vector y was passed when a 1d array was expected ({name} of shape (n, 1) is used as (n,)).",
-                      DataConversionWarning, stacklevel=3)
+    warn_column_vector(y, name)
     return check_1d(y, name)
 
 
-def check_groups(groups, n: int, name: str = "groups"):
-    """Group labels as a new 1-D array of length n (any hashable labels)."""
+def check_groups(groups, n: int, name: str = "groups", against: str = "X"):
+    """Group labels as a new 1-D array with one label per row of ``against`` (any hashable labels)."""
     if groups is None:
         return None
     g = np.array(groups.to_numpy() if hasattr(groups, "to_numpy") else groups, copy=True)
     if g.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional (one label per row); got shape {g.shape}.")
     if g.shape[0] != n:
-        raise ValueError(f"{name} has {g.shape[0]} entries but the data have {n} rows.")
-    if g.dtype.kind == "f" and np.isnan(g).any():
-        raise ValueError(f"{name} contains NaN; give every row a group label.")
-    if g.dtype == object and any(v is None for v in g):
-        raise ValueError(f"{name} contains None; give every row a group label.")
+        raise ValueError(f"{name} has {g.shape[0]} entries but {against} has {n} rows; pass one label per row.")
+    if g.dtype.kind == "c":
+        raise TypeError(f"{name} has a complex dtype; pass labels (numbers or strings).")
+    import pandas as pd
+
+    if pd.isna(g).any():
+        raise ValueError(f"{name} contains missing labels (NaN or None); give every row a label.")
     return g
 
 
 def check_weights(weights, n: int, name: str = "weights"):
-    """Covariate-shift weights as a new non-negative float array of length n."""
-    if weights is None:
-        return None
-    w = check_1d(weights, name)
-    if w.shape[0] != n:
-        raise ValueError(f"{name} has {w.shape[0]} entries but the data have {n} rows.")
-    if (w < 0).any():
-        raise ValueError(f"{name} must be non-negative (likelihood ratios); {int((w < 0).sum())} are negative.")
-    return w
+    """Covariate-shift weights as a new non-negative float array, one per row of X."""
+    return None if weights is None else _check_weights(weights, n, name, "X")
 
 
 def format_interval(lower, upper, scalar: bool):
@@ -114,8 +180,12 @@ def format_interval(lower, upper, scalar: bool):
     return out[:, :, 0] if scalar else out
 
 
-class ConformalMixin(BaseEstimator):
-    """Phases and calibration bookkeeping shared by the conformal wrappers (internal)."""
+class ConformalMixin(ValidatedParams, BaseEstimator):
+    """Phases and calibration bookkeeping shared by the conformal wrappers (internal).
+
+    Constructor parameters are checked against ``_parameter_constraints`` at ``fit`` and at
+    ``conformalize`` (which is the first call with ``prefit=True``).
+    """
 
     # ------------------------------------------------------------------ parameters
     def _levels(self, confidence_level=None):
@@ -138,7 +208,7 @@ class ConformalMixin(BaseEstimator):
         check_same_length(X=range(n), y=y)
         self._record_features(X)
         est = clone(estimator)
-        est.fit(X, y, **fit_params)
+        call_model(self, est.fit, X, y, **fit_params)
         return est
 
     def _prefit_estimator(self, estimator):
@@ -215,39 +285,93 @@ class ConformalMixin(BaseEstimator):
             )
         return g, w
 
-    def _score_quantiles(self, scores, levels, m, groups=None, weights=None, mask=None):
-        """Conformal quantiles of calibration ``scores`` for m test rows: shape (m, L)."""
-        cal_g, cal_w = self.calibration_groups_, self.calibration_weights_
-        if mask is not None:
-            scores = scores[mask]
-            cal_g = None if cal_g is None else cal_g[mask]
-            cal_w = None if cal_w is None else cal_w[mask]
-        allow = bool(getattr(self, "allow_infinite_bounds", False))
-        if cal_g is not None:
-            return mondrian_conformal_quantile(scores, cal_g, groups, levels, weights=cal_w,
-                                               test_weights=weights, allow_infinite=allow)
-        if cal_w is not None:
-            return weighted_conformal_quantile(scores, cal_w, weights, levels, allow_infinite=allow)
-        q = conformal_quantile(scores, levels, allow_infinite=allow)
-        return np.broadcast_to(q[None, :], (m, levels.size))
+    #: the calibration scores, and the call whose data they come from, in messages
+    _calibration_name = "the calibration set"
+    _calibration_source = "the X, y passed to conformalize"
+    #: how weighted calibration names its weights and the opt-out in messages
+    _weight_names = ("weights passed to conformalize", "weights passed to the prediction method",
+                     "allow_infinite_bounds")
 
-    def _side_quantiles(self, score, scores, levels, m, groups=None, weights=None, mask=None):
-        """(q_low, q_high), each (m, L): one quantile for a symmetric score, two for a signed one."""
-        if score.symmetric:
-            q = self._score_quantiles(scores, levels, m, groups, weights, mask)
-            return q, q
-        side = 1 - (1 - levels) / 2
-        q_hi = self._score_quantiles(scores, side, m, groups, weights, mask)
-        q_lo = -self._score_quantiles(-scores, side, m, groups, weights, mask)
-        return q_lo, q_hi
-
-    def _check_calibration_size(self, scores, levels):
-        """Fail early (at conformalize) when the calibration set cannot reach a level."""
-        if getattr(self, "allow_infinite_bounds", False):
-            return
+    def _calibration_sets(self, test_groups=None):
+        """(size, name) of each calibration set that predictions use: the whole set or each group."""
         cal_g = self.calibration_groups_
         if cal_g is None:
-            conformal_quantile(scores, levels)
-        else:
-            for g in np.unique(cal_g):
-                conformal_quantile(scores[cal_g == g], levels, where=f"group {g!r} of the calibration set")
+            return [(int(self.n_calibration_), f"{self._calibration_name} ({self._calibration_source})")]
+        labels, counts = np.unique(cal_g, return_counts=True)
+        if test_groups is not None:
+            keep = np.isin(labels, test_groups)
+            labels, counts = labels[keep], counts[keep]
+        return [(int(c), f"group {_label(lab)!r} of {self._calibration_name} (the groups passed to conformalize)")
+                for lab, c in zip(labels, counts)]
+
+    def _size_rule(self, levels, two_sided, test_groups=None, *, predicting=True):
+        """The one rule for too few calibration points (see docs/conformal.rst).
+
+        Without ``allow_infinite_bounds`` a level that a calibration set cannot reach is a
+        ``ValueError`` saying how many points it needs; with it the bounds are infinite and an
+        :class:`InfiniteBoundsWarning` is issued when they are predicted (not at conformalize).
+        Weighted calibration is checked per test point by the weighted quantile instead.
+        """
+        if self.calibration_weights_ is not None:
+            return
+        allow = bool(self.allow_infinite_bounds)
+        if allow and not predicting:
+            return
+        short = []
+        for n, where in self._calibration_sets(test_groups):
+            try:
+                check_calibration_size(n, levels, two_sided=two_sided, where=where)
+            except ValueError as exc:
+                if not allow:
+                    raise
+                short.append(str(exc).split(". Add calibration data")[0])
+        if short:
+            more = f" (and {len(short) - 1} more group(s))" if len(short) > 1 else ""
+            warnings.warn(f"{type(self).__name__}: {short[0]}{more}; the bounds are infinite "
+                          "(allow_infinite_bounds=True).", InfiniteBoundsWarning, stacklevel=3)
+
+    def _quantiles(self, score_sets, levels, m, groups=None, weights=None, *, two_sided=False):
+        """Conformal quantiles of each array in ``score_sets`` for m test rows, each (m, L).
+
+        ``levels`` are the confidence levels asked for; with ``two_sided`` each array is
+        calibrated at the side level 1 - (1 - level)/2 (signed scores, equal tails).
+        """
+        self._size_rule(levels, two_sided, groups)
+        at = _side(levels) if two_sided else levels
+        allow = bool(self.allow_infinite_bounds)
+        cal_g, cal_w = self.calibration_groups_, self.calibration_weights_
+        out = []
+        for scores in score_sets:
+            if cal_g is not None:
+                q = mondrian_conformal_quantile(scores, cal_g, groups, at, weights=cal_w, test_weights=weights,
+                                                allow_infinite=allow, names=self._weight_names)
+            elif cal_w is not None:
+                q = _weighted_conformal_quantile(scores, cal_w, weights, at, allow, self._calibration_name,
+                                                 self._weight_names)
+            else:
+                q = np.broadcast_to(_conformal_quantile(scores, at, True, self._calibration_name)[None, :],
+                                    (m, at.size))
+            out.append(q)
+        if cal_w is not None:
+            self._weighted_rule(out, levels)
+        return out
+
+    def _weighted_rule(self, quantiles, levels):
+        """Weighted calibration: infinite quantiles (a test weight too large) under the same rule.
+
+        Without ``allow_infinite_bounds`` the weighted quantile has already raised.
+        """
+        inf = np.zeros(quantiles[0].shape, dtype=bool)
+        for q in quantiles:
+            inf |= np.isinf(q)
+        if inf.any():
+            level = float(levels[np.nonzero(inf)[1]].max())
+            warnings.warn(
+                f"{type(self).__name__}: the weighted calibration scores cannot reach confidence_level="
+                f"{level:g} for {int(inf.any(axis=1).sum())} test point(s) (their weight is too large "
+                "relative to the calibration weights); their bounds are infinite "
+                "(allow_infinite_bounds=True).", InfiniteBoundsWarning, stacklevel=4)
+
+    def _check_calibration_size(self, levels, two_sided=False):
+        """Fail early (at conformalize) when a calibration set cannot reach a level."""
+        self._size_rule(levels, two_sided, predicting=False)

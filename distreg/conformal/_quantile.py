@@ -12,15 +12,20 @@ rule within each group.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
+from .._validation import check_1d, check_confidence_level, check_int, check_levels
+
 __all__ = [
+    "InfiniteBoundsWarning",
     "conformal_rank",
     "n_required",
     "conformal_quantile",
     "weighted_conformal_quantile",
     "mondrian_conformal_quantile",
+    "check_calibration_size",
     "too_small_message",
 ]
 
@@ -30,13 +35,44 @@ __all__ = [
 _DECIMALS = 9
 
 
+class InfiniteBoundsWarning(UserWarning):
+    """A calibration set too small for the confidence level gave infinite bounds.
+
+    Issued only with ``allow_infinite_bounds=True``; without it the same situation is a
+    ``ValueError`` that says how many calibration points the level needs.
+    """
+
+
+def _single_level(level, name: str) -> float:
+    """One number strictly inside (0, 1)."""
+    value = check_confidence_level(level, name)
+    if np.ndim(value) != 0:
+        raise ValueError(f"{name} must be a single number in (0, 1); got {level!r}.")
+    return value
+
+
+def _check_flag(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r}.")
+    return bool(value)
+
+
+def _rank(n: int, level: float) -> int:
+    return int(math.ceil(round(level * (n + 1), _DECIMALS)))
+
+
+def _side(levels):
+    """Level of each side of a two-sided (equal-tailed) interval at ``levels``."""
+    return 1 - (1 - np.asarray(levels, dtype=float)) / 2
+
+
 def conformal_rank(n: int, level: float) -> int:
     """Rank k = ceil((n + 1) * level) of the conformal quantile among n scores.
 
     Parameters
     ----------
     n : int
-        Number of calibration scores.
+        Number of calibration scores (>= 0).
     level : float
         Target coverage in (0, 1).
 
@@ -50,35 +86,124 @@ def conformal_rank(n: int, level: float) -> int:
     >>> conformal_rank(99, 0.9), conformal_rank(10, 0.95)
     (90, 11)
     """
-    return int(math.ceil(round(level * (n + 1), _DECIMALS)))
+    return _rank(check_int(n, "n", minimum=0), _single_level(level, "level"))
+
+
+# beyond this many points ``level * (n + 1)`` is no longer exact enough in floating point to
+# decide the ceiling; such a level cannot be calibrated in practice
+_MAX_REQUIRED = 2**50
+
+
+def _n_required(level: float) -> int:
+    # ceil((n + 1) L) <= n  <=>  n >= L / (1 - L); the rounding of _rank accepts products up to
+    # 5e-10 above an integer, which lowers the bound by up to 5e-10 / (1 - L). The condition is
+    # monotone in n, so bisect between the two bounds (a few dozen steps at most).
+    bound = level / (1.0 - level)
+    if bound > _MAX_REQUIRED:
+        raise ValueError(
+            f"level={level!r} is too close to 1: its conformal quantile would need about "
+            f"{bound:.3g} calibration points. Use a level further from 1."
+        )
+    lo = max(0, int(math.floor((level - 1e-9) / (1.0 - level))) - 2)  # fails (or is 0)
+    hi = int(math.ceil(bound)) + 2  # passes
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if mid >= 1 and _rank(mid, level) <= mid:
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 def n_required(level: float) -> int:
     """Smallest calibration size n whose conformal quantile at ``level`` is finite.
 
-    It is the smallest n with ceil((n + 1) * level) <= n.
+    It is the smallest n with ceil((n + 1) * level) <= n, i.e. n >= level / (1 - level), found by
+    bisection (no loop over n). The rank rule tolerates 1e-9 in (n + 1) * level, so up to about
+    a million points the answer is exact, and beyond that within a few points.
+
+    Parameters
+    ----------
+    level : float
+        Target coverage in (0, 1).
+
+    Returns
+    -------
+    int
 
     Examples
     --------
     >>> n_required(0.9), n_required(0.95), n_required(0.5)
     (9, 19, 1)
     """
-    n = max(1, int(math.floor(level / (1.0 - level))) - 1)
-    while conformal_rank(n, level) > n:
-        n += 1
-    return n
+    return _n_required(_single_level(level, "level"))
 
 
-def too_small_message(n: int, level: float, where: str = "the calibration set") -> str:
-    """Error message for a calibration set too small for a confidence level."""
+def too_small_message(n: int, level: float, where: str = "the calibration set", *, two_sided: bool = False) -> str:
+    """Error message for a calibration set too small for a confidence level.
+
+    With ``two_sided`` each side of the interval is calibrated at 1 - (1 - level)/2, which is
+    what the count of required points refers to.
+    """
+    side = float(_side(level)) if two_sided else level
+    detail = f" (each side calibrated at {side:g})" if two_sided else ""
     return (
-        f"{where} has {n} point(s), too few for confidence_level={level:g}: the conformal "
-        f"quantile needs at least {n_required(level)} points. Add calibration data, lower "
-        "confidence_level, or pass allow_infinite_bounds=True to get infinite bounds."
+        f"{where} has {n} point(s), too few for confidence_level={level:g}{detail}: the conformal "
+        f"quantile needs at least {_n_required(side)} points. Add calibration data, lower "
+        "confidence_level, or pass allow_infinite_bounds=True to get infinite bounds (with an "
+        "InfiniteBoundsWarning)."
     )
 
 
-def conformal_quantile(scores, levels, *, allow_infinite: bool = False, where: str = "the calibration set"):
+def check_calibration_size(n: int, levels, *, two_sided: bool = False, allow_infinite: bool = False,
+                           where: str = "the calibration set") -> bool:
+    """The one rule of every conformal class for a calibration set too small for a level.
+
+    Without ``allow_infinite`` a level whose conformal quantile would be +inf is a
+    ``ValueError`` that says how many points are needed; with it the bounds become infinite and
+    an :class:`InfiniteBoundsWarning` says so.
+
+    Parameters
+    ----------
+    n : int
+        Number of calibration scores.
+    levels : float or array-like
+        Confidence levels asked for.
+    two_sided : bool, default False
+        The two sides of the interval are calibrated separately at 1 - (1 - level)/2.
+    allow_infinite : bool, default False
+    where : str
+        Name of the calibration set in messages.
+
+    Returns
+    -------
+    bool
+        True when every level has a finite quantile.
+
+    Examples
+    --------
+    >>> check_calibration_size(20, [0.5, 0.9])
+    True
+    >>> check_calibration_size(5, 0.9)
+    Traceback (most recent call last):
+    ...
+    ValueError: the calibration set has 5 point(s), too few for confidence_level=0.9: the conformal quantile needs at least 9 points. Add calibration data, lower confidence_level, or pass allow_infinite_bounds=True to get infinite bounds (with an InfiniteBoundsWarning).
+    """
+    levels = np.atleast_1d(np.asarray(levels, dtype=float))
+    side = _side(levels) if two_sided else levels
+    short = [i for i, s in enumerate(side) if _rank(n, float(s)) > n]
+    if not short:
+        return True
+    worst = float(levels[max(short, key=lambda i: side[i])])
+    message = too_small_message(n, worst, where, two_sided=two_sided)
+    if not allow_infinite:
+        raise ValueError(message)
+    warnings.warn(message.split(". Add calibration data")[0] + "; the bounds are infinite "
+                  "(allow_infinite_bounds=True).", InfiniteBoundsWarning, stacklevel=3)
+    return False
+
+
+def conformal_quantile(scores, levels, *, allow_infinite: bool = False, where: str = "scores"):
     """Conformal quantiles of calibration scores: the ceil((n+1)·level)-th smallest, or +inf.
 
     Parameters
@@ -103,14 +228,23 @@ def conformal_quantile(scores, levels, *, allow_infinite: bool = False, where: s
     >>> conformal_quantile(np.arange(5.0), [0.9], allow_infinite=True)
     array([inf])
     """
-    scores = np.asarray(scores, dtype=float)
-    levels = np.atleast_1d(np.asarray(levels, dtype=float))
+    scores = check_1d(scores, "scores")
+    levels = check_levels(levels, "levels")
+    allow_infinite = _check_flag(allow_infinite, "allow_infinite")
+    return _conformal_quantile(scores, levels, allow_infinite, str(where))
+
+
+def _conformal_quantile(scores, levels, allow_infinite, where):
     n = scores.shape[0]
-    ranks = np.array([conformal_rank(n, lv) for lv in levels])
+    ranks = np.array([_rank(n, lv) for lv in levels])
     out = np.full(levels.shape, np.inf)
     finite = ranks <= n
     if not finite.all() and not allow_infinite:
-        raise ValueError(too_small_message(n, float(levels[~finite].max()), where))
+        level = float(levels[~finite].max())
+        raise ValueError(
+            f"{where} holds {n} score(s), too few for the level {level:g}: its conformal quantile needs "
+            f"at least {_n_required(level)} scores. Pass more scores, lower levels, or pass "
+            "allow_infinite=True to get +inf.")
     if finite.any():
         kth = np.unique(ranks[finite] - 1)
         part = np.partition(scores, kth)
@@ -119,7 +253,7 @@ def conformal_quantile(scores, levels, *, allow_infinite: bool = False, where: s
 
 
 def weighted_conformal_quantile(scores, weights, test_weights, levels, *, allow_infinite: bool = False,
-                                where: str = "the calibration set"):
+                                where: str = "scores"):
     """Weighted conformal quantiles under covariate shift (Tibshirani et al. 2019, eq. (7)).
 
     For test point j the calibration score V_i has probability w_i / (sum(w) + w_j) and +inf
@@ -150,10 +284,30 @@ def weighted_conformal_quantile(scores, weights, test_weights, levels, *, allow_
     >>> weighted_conformal_quantile(s, np.array([4.0, 1, 1, 1]), np.array([1.0]), [0.6])
     array([[1.]])
     """
-    scores = np.asarray(scores, dtype=float)
-    w = np.asarray(weights, dtype=float)
-    tw = np.asarray(test_weights, dtype=float)
-    levels = np.atleast_1d(np.asarray(levels, dtype=float))
+    scores = check_1d(scores, "scores")
+    w = _check_weights(weights, scores.shape[0], "weights", "scores")
+    if not (w > 0).any():
+        raise ValueError("weights are zero everywhere; at least one calibration weight must be positive.")
+    tw = _check_weights(test_weights, None, "test_weights")
+    levels = check_levels(levels, "levels")
+    allow_infinite = _check_flag(allow_infinite, "allow_infinite")
+    return _weighted_conformal_quantile(scores, w, tw, levels, allow_infinite, str(where),
+                                        ("weights", "test_weights", "allow_infinite"))
+
+
+def _check_weights(weights, n, name, against=None):
+    """Non-negative finite weights as a new 1-D array, one per entry of ``against`` (n of them)."""
+    w = check_1d(weights, name)
+    if n is not None and w.shape[0] != n:
+        raise ValueError(f"{name} has {w.shape[0]} entries but {against} has {n}; pass one weight per entry.")
+    if (w < 0).any():
+        raise ValueError(f"{name} must be non-negative (likelihood ratios); {int((w < 0).sum())} are negative.")
+    return w
+
+
+def _weighted_conformal_quantile(scores, w, tw, levels, allow_infinite, where,
+                                 names=("weights", "test_weights", "allow_infinite")):
+    """``names``: how the calibration weights, test weights and the opt-out are called in messages."""
     order = np.argsort(scores, kind="stable")
     s_sorted = scores[order]
     cum = np.cumsum(w[order])
@@ -166,18 +320,24 @@ def weighted_conformal_quantile(scores, weights, test_weights, levels, *, allow_
     out = np.where(idx < n, s_sorted[np.minimum(idx, n - 1)], np.inf)
     if not allow_infinite and np.isinf(out).any():
         bad = np.isinf(out)
+        cal_name, test_name, allow_name = names
         raise ValueError(
-            f"{where}: the weighted calibration scores cannot reach confidence_level="
-            f"{levels[np.nonzero(bad)[1]].max():g} for {int(bad.any(axis=1).sum())} test point(s) "
-            "(their weight is too large relative to the calibration weights). Add calibration "
-            "data, lower confidence_level, or pass allow_infinite_bounds=True."
+            f"{where}: the weighted scores cannot reach the level {levels[np.nonzero(bad)[1]].max():g} "
+            f"for {int(bad.any(axis=1).sum())} test point(s): their {test_name} are too large relative "
+            f"to the sum of the {cal_name}. Add calibration data, lower the level, or pass "
+            f"{allow_name}=True."
         )
     return out
 
 
+def _label(value):
+    """A group label as a plain Python value (np.float64(1.0) is shown as 1.0)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def mondrian_conformal_quantile(scores, groups, test_groups, levels, *, weights=None, test_weights=None,
-                                allow_infinite: bool = False):
-    """Per-group (Mondrian) conformal quantiles, shape (m, L).
+                                allow_infinite: bool = False, names=("weights", "test_weights", "allow_infinite")):
+    """Per-group (Mondrian) conformal quantiles, shape (m, L) (inputs already validated).
 
     Each test point gets the quantile computed from the calibration points of its own group
     (Vovk et al. 2005, ch. 4), which gives coverage within every group.
@@ -193,6 +353,9 @@ def mondrian_conformal_quantile(scores, groups, test_groups, levels, *, weights=
     weights, test_weights : ndarray, optional
         Covariate-shift weights (see :func:`weighted_conformal_quantile`).
     allow_infinite : bool, default False
+    names : tuple of str
+        How the calibration weights, the test weights and ``allow_infinite`` are called in
+        messages.
 
     Returns
     -------
@@ -220,10 +383,10 @@ def mondrian_conformal_quantile(scores, groups, test_groups, levels, *, weights=
     for g in np.unique(test_groups):
         cal = groups == g
         tst = test_groups == g
-        where = f"group {g!r} of the calibration set"
+        where = f"group {_label(g)!r} of the calibration set"
         if weights is None:
-            out[tst] = conformal_quantile(scores[cal], levels, allow_infinite=allow_infinite, where=where)[None, :]
+            out[tst] = _conformal_quantile(scores[cal], levels, allow_infinite, where)[None, :]
         else:
-            out[tst] = weighted_conformal_quantile(scores[cal], weights[cal], test_weights[tst], levels,
-                                                   allow_infinite=allow_infinite, where=where)
+            out[tst] = _weighted_conformal_quantile(scores[cal], weights[cal], test_weights[tst], levels,
+                                                    allow_infinite, where, names)
     return out

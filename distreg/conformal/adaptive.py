@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import RegressorMixin
 
-from .._validation import check_1d, check_int, check_positive_scalar, check_same_length
+from .._params import Interval, Options
+from .._validation import check_1d, check_same_length
 from ._base import ConformalMixin, check_rows, format_interval
-from ._quantile import conformal_quantile
-from .split import SplitConformalRegressor
+from ._quantile import InfiniteBoundsWarning, _conformal_quantile, _n_required, check_calibration_size
+from .split import REGRESSOR, SCORE, SplitConformalRegressor
 
 __all__ = ["AdaptiveConformalRegressor"]
 
@@ -21,8 +24,12 @@ class AdaptiveConformalRegressor(RegressorMixin, ConformalMixin):
     "Adaptive conformal inference under distribution shift", eq. (2)); the interval at time t
     uses the ⌈(1-αₜ)(n+1)⌉-th smallest of the current scores (all past scores, or the last
     ``window``). Whatever the data, the long-run error rate satisfies
-    ``|mean(err) - α| <= (max(α₁, 1 - α₁) + γ) / (γ T)`` (their Proposition 4.1). αₜ <= 0 gives an
-    infinite interval and αₜ >= 1 the point prediction alone.
+    ``|mean(err) - α| <= (max(α₁, 1 - α₁) + γ) / (γ T)`` (their Proposition 4.1). αₜ <= 0, or a
+    level 1 - αₜ beyond the reach of the current scores, gives an infinite interval (that is part
+    of the method and needs no warning) and αₜ >= 1 the point prediction alone. The initial
+    calibration set (and ``window``) must reach ``confidence_level``, under the rule of every
+    conformal class: an error saying how many points are needed, or infinite bounds with a
+    warning if ``allow_infinite_bounds=True``.
 
     Parameters
     ----------
@@ -36,6 +43,9 @@ class AdaptiveConformalRegressor(RegressorMixin, ConformalMixin):
         Symmetric scores only.
     prefit : bool, default False
     scale_estimator : regressor, optional
+    allow_infinite_bounds : bool, default False
+        Accept an initial calibration set (or ``window``) too small for ``confidence_level``:
+        the first intervals are then infinite, with an ``InfiniteBoundsWarning``.
 
     Attributes
     ----------
@@ -56,8 +66,19 @@ class AdaptiveConformalRegressor(RegressorMixin, ConformalMixin):
     0.1
     """
 
+    _parameter_constraints = {
+        "estimator": REGRESSOR,
+        "confidence_level": [Interval("real", 0, 1, closed="neither")],
+        "gamma": [Interval("real", 0, None, closed="neither")],
+        "window": [None, Interval("int", 1, None)],
+        "conformity_score": [Options({"absolute", "normalized"}), SCORE],
+        "prefit": [bool],
+        "scale_estimator": REGRESSOR,
+        "allow_infinite_bounds": [bool],
+    }
+
     def __init__(self, estimator=None, confidence_level=0.9, gamma=0.005, window=None, conformity_score="absolute",
-                 prefit=False, scale_estimator=None):
+                 prefit=False, scale_estimator=None, allow_infinite_bounds=False):
         self.estimator = estimator
         self.confidence_level = confidence_level
         self.gamma = gamma
@@ -65,6 +86,7 @@ class AdaptiveConformalRegressor(RegressorMixin, ConformalMixin):
         self.conformity_score = conformity_score
         self.prefit = prefit
         self.scale_estimator = scale_estimator
+        self.allow_infinite_bounds = allow_infinite_bounds
 
     def _split(self):
         from sklearn.linear_model import LinearRegression
@@ -75,15 +97,6 @@ class AdaptiveConformalRegressor(RegressorMixin, ConformalMixin):
             allow_infinite_bounds=True,
         )
 
-    def _check_params(self):
-        levels, scalar = self._levels()
-        if not scalar:
-            raise ValueError("AdaptiveConformalRegressor takes a single confidence_level.")
-        check_positive_scalar(self.gamma, "gamma")
-        if self.window is not None:
-            check_int(self.window, "window", minimum=1)
-        return float(levels[0])
-
     def fit(self, X, y, **fit_params):
         """Fit the base regressor.
 
@@ -91,7 +104,6 @@ class AdaptiveConformalRegressor(RegressorMixin, ConformalMixin):
         -------
         self
         """
-        self._check_params()
         self.split_ = self._split().fit(X, y, **fit_params)
         self.estimator_ = self.split_.estimator_
         self._record_features(X)
@@ -105,7 +117,8 @@ class AdaptiveConformalRegressor(RegressorMixin, ConformalMixin):
         -------
         self
         """
-        level = self._check_params()
+        self._validate_parameters()
+        level = float(self.confidence_level)
         if self.prefit:
             self.split_ = self._split()
             self._record_features(X)
@@ -114,6 +127,7 @@ class AdaptiveConformalRegressor(RegressorMixin, ConformalMixin):
         self.split_.conformalize(X, y)
         if not self.split_._score_obj().symmetric:
             raise ValueError("AdaptiveConformalRegressor needs a symmetric score (absolute or normalized).")
+        self._check_initial_size(len(self.split_.conformity_scores_), level)
         self.estimator_ = self.split_.estimator_
         self.conformity_scores_ = list(self.split_.conformity_scores_)
         self.alpha_t_ = 1.0 - level
@@ -124,6 +138,19 @@ class AdaptiveConformalRegressor(RegressorMixin, ConformalMixin):
         self.n_calibration_ = len(self.conformity_scores_)
         return self
 
+    def _check_initial_size(self, n, level):
+        """The rule for too few calibration points, applied to the first interval and the window."""
+        allow = bool(self.allow_infinite_bounds)
+        check_calibration_size(n, level, allow_infinite=allow,
+                               where=f"{self._calibration_name} ({self._calibration_source})")
+        if self.window is not None and self.window < _n_required(level):
+            message = (f"window={self.window} keeps too few scores for confidence_level={level:g}: the "
+                       f"conformal quantile needs at least {_n_required(level)}")
+            if not allow:
+                raise ValueError(message + "; raise window or pass allow_infinite_bounds=True.")
+            warnings.warn(message + "; the bounds are infinite until the level adapts "
+                          "(allow_infinite_bounds=True).", InfiniteBoundsWarning, stacklevel=3)
+
     def _current_scores(self):
         s = np.asarray(self.conformity_scores_)
         return s if self.window is None else s[-self.window:]
@@ -133,7 +160,7 @@ class AdaptiveConformalRegressor(RegressorMixin, ConformalMixin):
             return np.inf
         if alpha >= 1:
             return 0.0
-        return float(conformal_quantile(self._current_scores(), [1 - alpha], allow_infinite=True)[0])
+        return float(_conformal_quantile(self._current_scores(), np.array([1 - alpha]), True, "")[0])
 
     def predict(self, X):
         """Point prediction of the base regressor."""
@@ -171,7 +198,7 @@ class AdaptiveConformalRegressor(RegressorMixin, ConformalMixin):
         n = check_rows(X)
         y = check_1d(y, "y")
         check_same_length(X=range(n), y=y)
-        target = 1.0 - self._check_params()
+        target = 1.0 - float(self.confidence_level)
         score = self.split_._score_obj()
         pred = self.split_._point(X)
         scale = self.split_._scale(X) if score.needs_scale else None

@@ -6,8 +6,10 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
-from .._validation import check_option, check_positive_scalar, check_random_state, check_same_length
-from ._base import ConformalMixin, check_rows
+from .._params import LEVELS, HasMethods, Interval, Options
+from .._validation import check_random_state
+from ._base import ConformalMixin, call_model, check_groups, check_rows, warn_column_vector
+from ._quantile import _label
 
 __all__ = ["SplitConformalClassifier"]
 
@@ -18,6 +20,17 @@ def _ranked(P):
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(P.shape[1])[None, :].repeat(P.shape[0], 0), axis=1)
     return order, rank
+
+
+def _check_labels(y, n: int):
+    """Class labels as a new 1-D array, one per row of X, none missing."""
+    if y is None:
+        raise ValueError("y: this estimator requires y to be passed, but the target y is None.")
+    y = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        warn_column_vector(y, "y")
+        y = y[:, 0]
+    return check_groups(y, n, "y")
 
 
 class SplitConformalClassifier(ClassifierMixin, ConformalMixin):
@@ -49,7 +62,8 @@ class SplitConformalClassifier(ClassifierMixin, ConformalMixin):
     include_last_label : bool, default True
     random_state : int, Generator or None
     allow_infinite_bounds : bool, default False
-        With too few calibration points, return every label instead of raising.
+        With too few calibration points, return every label (with an ``InfiniteBoundsWarning``)
+        instead of raising ``ValueError``.
 
     Examples
     --------
@@ -62,6 +76,19 @@ class SplitConformalClassifier(ClassifierMixin, ConformalMixin):
     >>> sets.shape, bool(sets.sum(axis=1).mean() < 2)
     ((30, 3), True)
     """
+
+    _parameter_constraints = {
+        "estimator": [None, HasMethods(["fit", "predict_proba"])],
+        "confidence_level": LEVELS,
+        "conformity_score": [Options({"lac", "aps", "raps"})],
+        "prefit": [bool],
+        "k_reg": [Interval("int", 0, None)],
+        "lambda_reg": [Interval("real", 0, None)],
+        "randomized": [bool],
+        "include_last_label": [bool],
+        "random_state": ["random_state"],
+        "allow_infinite_bounds": [bool],
+    }
 
     def __init__(self, estimator=None, confidence_level=0.9, conformity_score="lac", prefit=False, k_reg=1,
                  lambda_reg=0.01, randomized=False, include_last_label=True, random_state=None,
@@ -78,16 +105,7 @@ class SplitConformalClassifier(ClassifierMixin, ConformalMixin):
         self.allow_infinite_bounds = allow_infinite_bounds
 
     def _base(self):
-        est = LogisticRegression() if self.estimator is None else self.estimator
-        if not hasattr(est, "predict_proba"):
-            raise TypeError(f"estimator must have predict_proba; {type(est).__name__} has none.")
-        return est
-
-    def _check(self):
-        check_option(self.conformity_score, "conformity_score", ["lac", "aps", "raps"])
-        if self.conformity_score == "raps":
-            check_positive_scalar(self.lambda_reg, "lambda_reg", allow_zero=True)
-        return self._levels()
+        return LogisticRegression() if self.estimator is None else self.estimator
 
     def fit(self, X, y, **fit_params):
         """Fit the classifier on training data.
@@ -96,18 +114,17 @@ class SplitConformalClassifier(ClassifierMixin, ConformalMixin):
         -------
         self
         """
-        self._check()
-        n = check_rows(X)
-        if y is None:
-            raise ValueError("this estimator requires y to be passed, but the target y is None.")
-        y = np.asarray(y)
-        check_same_length(X=range(n), y=y)
+        self._levels()
         if self.prefit:
             raise ValueError("prefit=True: skip fit() and call conformalize(X_cal, y_cal).")
+        n = check_rows(X)
+        y = _check_labels(y, n)
+        if np.unique(y).size < 2:
+            raise ValueError(f"y holds one class ({_label(y[0])!r}); a classifier needs at least two classes.")
         from sklearn.base import clone
 
         self._record_features(X)
-        self.estimator_ = clone(self._base()).fit(X, y, **fit_params)
+        self.estimator_ = call_model(self, clone(self._base()).fit, X, y, **fit_params)
         self.classes_ = self.estimator_.classes_
         self.__dict__.pop("n_calibration_", None)
         return self
@@ -135,41 +152,50 @@ class SplitConformalClassifier(ClassifierMixin, ConformalMixin):
         -------
         self
         """
-        levels, _ = self._check()
+        self._validate_parameters()
+        levels, _ = self._levels()
         if self.prefit:
             self.estimator_ = self._prefit_estimator(self._base())
             self.classes_ = self.estimator_.classes_
             self._record_features(X)
         self._require_fitted("conformalize")
         n = check_rows(X)
-        y = np.asarray(y)
-        check_same_length(X=range(n), y=y)
-        pos = np.searchsorted(self.classes_, y)
-        pos = np.clip(pos, 0, len(self.classes_) - 1)
-        unknown = self.classes_[pos] != y
+        y = _check_labels(y, n)
+        try:
+            pos = np.clip(np.searchsorted(self.classes_, y), 0, len(self.classes_) - 1)
+            unknown = self.classes_[pos] != y
+        except TypeError:  # labels that do not even compare with the known classes (text vs numbers)
+            pos, unknown = np.zeros(n, dtype=int), np.ones(n, dtype=bool)
         if unknown.any():
             raise ValueError(
                 f"y contains labels the classifier does not know: {np.unique(y[unknown]).tolist()[:5]}; "
                 f"known classes are {self.classes_.tolist()}."
             )
-        P = self.estimator_.predict_proba(X)
+        P = self._proba(X)
         self._rng = check_random_state(self.random_state)
         S = self._label_scores(P, self._uniform(n, self._rng))
         self.conformity_scores_ = S[np.arange(n), pos]
         self._store_calibration(n, groups, None)
-        self._check_calibration_size(self.conformity_scores_, levels)
+        self._check_calibration_size(levels)
         return self
+
+    def _proba(self, X):
+        P = np.asarray(call_model(self, self.estimator_.predict_proba, X), dtype=float)
+        if not np.isfinite(P).all():
+            raise ValueError("the classifier predicted NaN or infinite probabilities; check the base model.")
+        return P
 
     def predict(self, X):
         """Class predicted by the base classifier."""
         self._require_fitted("predict")
         self._predict_rows(X)
-        return self.estimator_.predict(X)
+        return call_model(self, self.estimator_.predict, X)
 
     def predict_proba(self, X):
         """Probabilities of the base classifier."""
         self._require_fitted("predict_proba")
-        return self.estimator_.predict_proba(X)
+        self._predict_rows(X)
+        return self._proba(X)
 
     def predict_set(self, X, confidence_level=None, groups=None):
         """Prediction sets as a boolean matrix over ``classes_``.
@@ -182,8 +208,8 @@ class SplitConformalClassifier(ClassifierMixin, ConformalMixin):
         levels, scalar = self._levels(confidence_level)
         m = self._predict_rows(X)
         g, _ = self._test_side(m, groups, None)
-        q = self._score_quantiles(self.conformity_scores_, levels, m, g, None)  # (m, L)
-        P = self.estimator_.predict_proba(X)
+        q, = self._quantiles([self.conformity_scores_], levels, m, g, None)  # (m, L)
+        P = self._proba(X)
         S = self._label_scores(P, self._uniform(m, self._rng))
         # a tolerance of a few ulps keeps labels whose score equals the threshold
         sets = S[:, :, None] <= q[:, None, :] + 1e-12

@@ -7,8 +7,9 @@ from sklearn.base import RegressorMixin, clone
 from sklearn.linear_model import QuantileRegressor
 from sklearn.pipeline import Pipeline
 
+from .._params import LEVELS, HasMethods, Instance
 from .._validation import check_1d, check_same_length
-from ._base import ConformalMixin, check_rows, check_target, format_interval
+from ._base import ConformalMixin, call_model, check_rows, check_target, format_interval
 
 __all__ = ["ConformalizedQuantileRegressor"]
 
@@ -66,6 +67,8 @@ class ConformalizedQuantileRegressor(RegressorMixin, ConformalMixin):
     quantile_param : str, optional
         Name of the estimator's quantile-level parameter when it cannot be detected.
     allow_infinite_bounds : bool, default False
+        With too few calibration points for a level, return infinite bounds with an
+        ``InfiniteBoundsWarning`` instead of raising ``ValueError`` (see docs/conformal.rst).
 
     Attributes
     ----------
@@ -84,6 +87,16 @@ class ConformalizedQuantileRegressor(RegressorMixin, ConformalMixin):
     >>> bool(pi[1, 1] - pi[1, 0] > pi[0, 1] - pi[0, 0])  # wider where the noise is larger
     True
     """
+
+    _parameter_constraints = {
+        "estimator": [None, HasMethods(["fit", "predict"]),
+                      Instance((list, tuple), "a list of fitted [lower, upper] quantile models")],
+        "confidence_level": LEVELS,
+        "symmetric": [bool],
+        "prefit": [bool],
+        "quantile_param": [None, Instance(str, "a parameter name (str)")],
+        "allow_infinite_bounds": [bool],
+    }
 
     def __init__(self, estimator=None, confidence_level=0.9, symmetric=False, prefit=False,
                  quantile_param=None, allow_infinite_bounds=False):
@@ -130,9 +143,10 @@ class ConformalizedQuantileRegressor(RegressorMixin, ConformalMixin):
                 pair = []
                 for q in (a / 2, 1 - a / 2):
                     est = clone(base).set_params(**{name: q}, **extra)
-                    pair.append(est.fit(X, yv, **fit_params))
+                    pair.append(call_model(self, est.fit, X, yv, **fit_params))
                 models[float(lv)] = tuple(pair)
-            self.median_estimator_ = clone(base).set_params(**{name: 0.5}, **extra).fit(X, yv, **fit_params)
+            median = clone(base).set_params(**{name: 0.5}, **extra)
+            self.median_estimator_ = call_model(self, median.fit, X, yv, **fit_params)
             self.estimator_ = models
         self.__dict__.pop("n_calibration_", None)
         return self
@@ -168,6 +182,7 @@ class ConformalizedQuantileRegressor(RegressorMixin, ConformalMixin):
         -------
         self
         """
+        self._validate_parameters()
         levels, _ = self._levels()
         if self.prefit:
             self._use_prefit(levels)
@@ -181,18 +196,19 @@ class ConformalizedQuantileRegressor(RegressorMixin, ConformalMixin):
         for lv in levels:
             lo, hi = self._raw(X, float(lv))
             s = np.vstack([lo - y, y - hi])
+            if not np.isfinite(s).all():
+                raise ValueError(
+                    f"the quantile models predicted non-finite bounds at confidence_level={lv:g} for "
+                    "some calibration rows; check the base model (its quantiles must be finite).")
             self.conformity_scores_[float(lv)] = s
-            if self.symmetric:
-                self._check_calibration_size(s.max(axis=0), np.array([lv]))
-            else:
-                self._check_calibration_size(s[0], np.array([1 - (1 - lv) / 2]))
+        self._check_calibration_size(levels, two_sided=not self.symmetric)
         return self
 
     # ------------------------------------------------------------------ predictions
     def _raw(self, X, level):
         if self._is_distributional(self.estimator_):
             a = 1 - level
-            Q = np.asarray(self.estimator_.predict_quantiles(X, [a / 2, 1 - a / 2]), dtype=float)
+            Q = np.asarray(call_model(self, self.estimator_.predict_quantiles, X, [a / 2, 1 - a / 2]), dtype=float)
             lo, hi = Q[:, 0], Q[:, 1]
         else:
             if level not in self.estimator_:
@@ -201,8 +217,8 @@ class ConformalizedQuantileRegressor(RegressorMixin, ConformalMixin):
                     f"{sorted(self.estimator_)}. Refit with the levels you need."
                 )
             m_lo, m_hi = self.estimator_[level]
-            lo = np.asarray(m_lo.predict(X), dtype=float).reshape(-1)
-            hi = np.asarray(m_hi.predict(X), dtype=float).reshape(-1)
+            lo = np.asarray(call_model(self, m_lo.predict, X), dtype=float).reshape(-1)
+            hi = np.asarray(call_model(self, m_hi.predict, X), dtype=float).reshape(-1)
         return np.minimum(lo, hi), np.maximum(lo, hi)
 
     def predict(self, X):
@@ -210,11 +226,11 @@ class ConformalizedQuantileRegressor(RegressorMixin, ConformalMixin):
         self._require_fitted("predict")
         self._predict_rows(X)
         if self._is_distributional(self.estimator_):
-            return np.asarray(self.estimator_.predict_quantiles(X, [0.5]), dtype=float)[:, 0]
+            return np.asarray(call_model(self, self.estimator_.predict_quantiles, X, [0.5]), dtype=float)[:, 0]
         if self.median_estimator_ is None:
             lo, hi = self._raw(X, next(iter(self.estimator_)))
             return (lo + hi) / 2
-        return np.asarray(self.median_estimator_.predict(X), dtype=float).reshape(-1)
+        return np.asarray(call_model(self, self.median_estimator_.predict, X), dtype=float).reshape(-1)
 
     def predict_interval(self, X, confidence_level=None, groups=None, weights=None):
         """CQR intervals, (m, 2) or (m, 2, L); levels must be among those conformalized.
@@ -238,12 +254,11 @@ class ConformalizedQuantileRegressor(RegressorMixin, ConformalMixin):
             s = self.conformity_scores_[lv]
             lo, hi = self._raw(X, lv)
             if self.symmetric:
-                q = self._score_quantiles(s.max(axis=0), np.array([lv]), m, g, w)[:, 0]
-                q_lo = q_hi = q
+                q, = self._quantiles([s.max(axis=0)], np.array([lv]), m, g, w)
+                q_lo = q_hi = q[:, 0]
             else:
-                side = np.array([1 - (1 - lv) / 2])
-                q_lo = self._score_quantiles(s[0], side, m, g, w)[:, 0]
-                q_hi = self._score_quantiles(s[1], side, m, g, w)[:, 0]
+                q_lo, q_hi = (q[:, 0] for q in self._quantiles([s[0], s[1]], np.array([lv]), m, g, w,
+                                                                 two_sided=True))
             low, high = lo - q_lo, hi + q_hi
             crossed = low > high
             if crossed.any():

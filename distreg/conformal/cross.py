@@ -10,10 +10,18 @@ from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import KFold, LeaveOneOut
 from sklearn.utils import _safe_indexing
 
-from .._validation import check_int, check_option, check_random_state, check_same_length
-from ._base import ConformalMixin, check_rows, check_target, format_interval
-from ._quantile import conformal_rank, too_small_message
+from .._params import LEVELS, SPLITTER, Interval, Options
+from .._validation import check_random_state, check_same_length
+from ._base import (
+    ConformalMixin,
+    call_model,
+    check_rows,
+    check_target,
+    format_interval,
+)
+from ._quantile import _rank, _side
 from .scores import AbsoluteScore, get_score
+from .split import REGRESSOR, SCORE
 
 __all__ = ["CrossConformalRegressor"]
 
@@ -50,6 +58,8 @@ class CrossConformalRegressor(RegressorMixin, ConformalMixin):
         How out-of-bag predictions are combined (bootstrap) and how ``predict`` combines models.
     random_state : int, Generator or None
     allow_infinite_bounds : bool, default False
+        With too few calibration points for a level, return infinite bounds with an
+        ``InfiniteBoundsWarning`` instead of raising ``ValueError`` (see docs/conformal.rst).
 
     Attributes
     ----------
@@ -69,6 +79,20 @@ class CrossConformalRegressor(RegressorMixin, ConformalMixin):
     ((1, 2), True)
     """
 
+    _parameter_constraints = {
+        "estimator": REGRESSOR,
+        "confidence_level": LEVELS,
+        "method": [Options({"plus", "minmax"})],
+        "cv": [Interval("int", 2, None), Options({"loo", "bootstrap"}), SPLITTER],
+        "conformity_score": [Options({"absolute", "gamma"}), SCORE],
+        "n_resamplings": [Interval("int", 2, None)],
+        "aggregation": [Options({"mean", "median"})],
+        "random_state": ["random_state"],
+        "allow_infinite_bounds": [bool],
+    }
+    _calibration_name = "the out-of-fold sample"
+    _calibration_source = "the X, y passed to fit"
+
     def __init__(self, estimator=None, confidence_level=0.9, method="plus", cv=5, conformity_score="absolute",
                  n_resamplings=30, aggregation="mean", random_state=None, allow_infinite_bounds=False):
         self.estimator = estimator
@@ -86,26 +110,22 @@ class CrossConformalRegressor(RegressorMixin, ConformalMixin):
     def _splits(self, X, y, n):
         cv = self.cv
         if isinstance(cv, str):
-            check_option(cv, "cv", ["loo", "bootstrap"])
             if cv == "loo":
                 return list(LeaveOneOut().split(np.zeros(n)))
             rng = check_random_state(self.random_state)
-            B = check_int(self.n_resamplings, "n_resamplings", minimum=2)
             out = []
-            for _ in range(B):
+            for _ in range(self.n_resamplings):
                 train = rng.integers(0, n, size=n)
                 out.append((train, np.setdiff1d(np.arange(n), train)))
             return out
-        if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
-            k = check_int(cv, "cv", minimum=2)
+        if isinstance(cv, numbers.Integral):
+            k = int(cv)
             if k > n:
                 raise ValueError(f"cv={k} folds but only {n} rows; use at most {n} folds or cv='loo'.")
             rs = self.random_state
             rs = int(check_random_state(rs).integers(2**31 - 1)) if isinstance(rs, np.random.Generator) else rs
             return list(KFold(k, shuffle=True, random_state=rs).split(np.zeros(n)))
-        if hasattr(cv, "split"):
-            return list(cv.split(X, y))
-        raise ValueError(f"cv={cv!r} is not valid; pass an int >= 2, 'loo', 'bootstrap' or a splitter with split().")
+        return list(cv.split(X, y))
 
     def fit(self, X, y, **fit_params):
         """Fit one model per fold/resample and compute the out-of-fold conformity scores.
@@ -115,8 +135,6 @@ class CrossConformalRegressor(RegressorMixin, ConformalMixin):
         self
         """
         levels, _ = self._levels()
-        check_option(self.method, "method", ["plus", "minmax"])
-        check_option(self.aggregation, "aggregation", ["mean", "median"])
         score = get_score(self.conformity_score)
         if score.needs_scale:
             raise ValueError(
@@ -127,7 +145,7 @@ class CrossConformalRegressor(RegressorMixin, ConformalMixin):
         y = check_target(y, "y")
         check_same_length(X=range(n), y=y)
         if n < 2:
-            raise ValueError(f"cross-conformal prediction needs at least 2 rows; got n_samples = {n}.")
+            raise ValueError(f"X has {n} row; cross-conformal prediction needs at least 2 rows (n_samples = {n}).")
         self._record_features(X)
         if not (hasattr(X, "iloc") or isinstance(X, (np.ndarray, list))):
             X = np.asarray(X)  # array-likes without indexing
@@ -139,7 +157,8 @@ class CrossConformalRegressor(RegressorMixin, ConformalMixin):
         for b, (train, test) in enumerate(splits):
             mask[b] = True
             mask[b, np.asarray(train)] = False
-            models.append(clone(base).fit(_safe_indexing(X, train), y[np.asarray(train)], **fit_params))
+            models.append(call_model(self, clone(base).fit, _safe_indexing(X, train), y[np.asarray(train)],
+                                     **fit_params))
         counts = mask.sum(axis=0)
         valid = counts > 0
         if valid.sum() == 0:
@@ -154,7 +173,8 @@ class CrossConformalRegressor(RegressorMixin, ConformalMixin):
             for b, (_, test) in enumerate(splits):
                 test = np.asarray(test)
                 if test.size:
-                    oof[test] = np.asarray(models[b].predict(_safe_indexing(X, test)), dtype=float).reshape(-1)
+                    pred = call_model(self, models[b].predict, _safe_indexing(X, test))
+                    oof[test] = np.asarray(pred, dtype=float).reshape(-1)
             oof = oof[self._valid]
         else:
             P = self._model_predictions(X)  # (n, B)
@@ -165,10 +185,7 @@ class CrossConformalRegressor(RegressorMixin, ConformalMixin):
         self.calibration_groups_ = None
         self.calibration_weights_ = None
         self.n_calibration_ = int(self._valid.size)
-        nv = self.n_calibration_
-        for lv in (levels if score.symmetric else 1 - (1 - levels) / 2):
-            if conformal_rank(nv, lv) > nv and not self.allow_infinite_bounds:
-                raise ValueError(too_small_message(nv, float(lv), "the out-of-fold sample"))
+        self._check_calibration_size(levels, two_sided=not score.symmetric)
         return self
 
     def fit_conformalize(self, X, y, **fit_params):
@@ -177,7 +194,8 @@ class CrossConformalRegressor(RegressorMixin, ConformalMixin):
 
     # ------------------------------------------------------------------ internals
     def _model_predictions(self, X):
-        return np.column_stack([np.asarray(m.predict(X), dtype=float).reshape(-1) for m in self.estimators_])
+        return np.column_stack([np.asarray(call_model(self, m.predict, X), dtype=float).reshape(-1)
+                                for m in self.estimators_])
 
     def _aggregate_oob(self, P, rows=None, diag=False):
         """μ₋ᵢ: out-of-bag aggregate for each calibration point i.
@@ -236,10 +254,9 @@ class CrossConformalRegressor(RegressorMixin, ConformalMixin):
         score = get_score(self.conformity_score)
         R = self.conformity_scores_
         n = R.size
-        side = levels if score.symmetric else 1 - (1 - levels) / 2
-        ranks = np.array([conformal_rank(n, lv) for lv in side])
-        if (ranks > n).any() and not self.allow_infinite_bounds:
-            raise ValueError(too_small_message(n, float(side[ranks > n].max()), "the out-of-fold sample"))
+        self._size_rule(levels, not score.symmetric)
+        side = levels if score.symmetric else _side(levels)
+        ranks = np.array([_rank(n, lv) for lv in side])
         P = self._model_predictions(X)
         m = P.shape[0]
         lower = np.full((m, levels.size), -np.inf)

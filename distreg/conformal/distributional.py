@@ -5,8 +5,17 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import RegressorMixin, clone
 
-from .._validation import check_1d, check_option, check_same_length
-from ._base import ConformalMixin, check_groups, check_rows, check_target, check_weights, format_interval
+from .._params import LEVELS, HasMethods, Options
+from .._validation import check_1d, check_same_length
+from ._base import (
+    ConformalMixin,
+    call_model,
+    check_groups,
+    check_rows,
+    check_target,
+    check_weights,
+    format_interval,
+)
 from .distributions import RecalibratedContinuous, RecalibratedDiscrete
 
 __all__ = ["ConformalDistributionRegressor"]
@@ -60,6 +69,8 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
     method : {"equal_tailed", "symmetric"}, default "equal_tailed"
     prefit : bool, default False
     allow_infinite_bounds : bool, default False
+        With too few calibration points for a level, return infinite bounds with an
+        ``InfiniteBoundsWarning`` instead of raising ``ValueError`` (see docs/conformal.rst).
 
     Examples
     --------
@@ -76,6 +87,14 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
     array([0.5])
     """
 
+    _parameter_constraints = {
+        "estimator": [None, HasMethods(["fit", "predict_distribution"])],
+        "confidence_level": LEVELS,
+        "method": [Options({"equal_tailed", "symmetric"})],
+        "prefit": [bool],
+        "allow_infinite_bounds": [bool],
+    }
+
     def __init__(self, estimator=None, confidence_level=0.9, method="equal_tailed", prefit=False,
                  allow_infinite_bounds=False):
         self.estimator = estimator
@@ -89,12 +108,6 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
             from ..continuous import NormalRegressor
 
             return NormalRegressor()
-        if not hasattr(self.estimator, "predict_distribution"):
-            raise TypeError(
-                f"estimator must be a distreg estimator with predict_distribution; got "
-                f"{type(self.estimator).__name__}. Use SplitConformalRegressor or "
-                "ConformalPredictiveSystem for point predictors."
-            )
         return self.estimator
 
     def fit(self, X, y, **fit_params):
@@ -104,7 +117,6 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
         -------
         self
         """
-        check_option(self.method, "method", ["equal_tailed", "symmetric"])
         self._levels()
         if self.prefit:
             self._fit_base(self._base(), X, y, fit_params)  # raises the prefit message
@@ -115,7 +127,7 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
         check_same_length(X=range(n), y=yv)
         self._record_features(X)
         # the model gets y as given: survival models take (time, event) columns
-        self.estimator_ = clone(self._base()).fit(X, y if yv.ndim == 2 else yv, **fit_params)
+        self.estimator_ = call_model(self, clone(self._base()).fit, X, y if yv.ndim == 2 else yv, **fit_params)
         self.__dict__.pop("n_calibration_", None)
         return self
 
@@ -135,7 +147,7 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
         -------
         self
         """
-        check_option(self.method, "method", ["equal_tailed", "symmetric"])
+        self._validate_parameters()
         levels, _ = self._levels()
         if self.prefit:
             self.estimator_ = self._prefit_estimator(self._base())
@@ -161,41 +173,36 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
             keep = ev == 1
             if not keep.any():
                 raise ValueError("event has no observed events; the calibration needs uncensored rows.")
-        dist = self.estimator_.predict_distribution(X)
+        dist = call_model(self, self.estimator_.predict_distribution, X)
         self.discrete_ = bool(getattr(dist, "discrete", False))
         if self.discrete_ and np.any(y != np.floor(y)):
             raise ValueError("y must hold integers for an integer-valued (discrete) model.")
         u = np.asarray(_mid_pit(dist, y), dtype=float)
+        if not np.isfinite(u[keep]).all():
+            raise ValueError("the model's cdf is NaN at some calibration outcomes y; check the base model "
+                             "and that y lies in its support.")
         self.pit_ = u[keep]
         self.n_censored_dropped_ = int((~keep).sum())
         g = check_groups(groups, n)
         w = check_weights(weights, n)
         self._store_calibration(int(keep.sum()), None if g is None else g[keep], None if w is None else w[keep])
-        self._check_calibration_size(self._scores(), self._score_levels(levels))
+        self._check_calibration_size(levels, two_sided=self.method != "symmetric")
         return self
 
     # ------------------------------------------------------------------ internals
-    def _scores(self):
-        return np.abs(self.pit_ - 0.5) if self.method == "symmetric" else self.pit_
-
-    def _score_levels(self, levels):
-        return levels if self.method == "symmetric" else 1 - (1 - levels) / 2
-
     def _pit_bounds(self, levels, m, g, w):
         """Lower and upper PIT thresholds, each (m, L)."""
         if self.method == "symmetric":
-            q = self._score_quantiles(np.abs(self.pit_ - 0.5), levels, m, g, w)
+            q, = self._quantiles([np.abs(self.pit_ - 0.5)], levels, m, g, w)
             return 0.5 - q, 0.5 + q
-        side = 1 - (1 - levels) / 2
-        u_hi = self._score_quantiles(self.pit_, side, m, g, w)
-        u_lo = -self._score_quantiles(-self.pit_, side, m, g, w)
-        return u_lo, u_hi
+        u_hi, u_neg = self._quantiles([self.pit_, -self.pit_], levels, m, g, w, two_sided=True)
+        return -u_neg, u_hi
 
     def predict(self, X):
         """Median of the recalibrated distribution, shape (n,)."""
         self._require_fitted("predict")
         if not hasattr(self, "n_calibration_"):
-            return np.asarray(self.estimator_.predict(X), dtype=float)
+            return np.asarray(call_model(self, self.estimator_.predict, X), dtype=float)
         return self.predict_distribution(X).ppf(0.5)
 
     def predict_interval(self, X, confidence_level=None, groups=None, weights=None):
@@ -210,7 +217,7 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
         m = self._predict_rows(X)
         g, w = self._test_side(m, groups, weights)
         u_lo, u_hi = self._pit_bounds(levels, m, g, w)
-        dist = self.estimator_.predict_distribution(X)
+        dist = call_model(self, self.estimator_.predict_distribution, X)
         lo_q = np.clip(u_lo, 0.0, 1.0)
         hi_q = np.clip(u_hi, 0.0, 1.0)
         # a threshold beyond [0, 1] (too few calibration points, or the symmetric score with
@@ -269,7 +276,7 @@ class ConformalDistributionRegressor(RegressorMixin, ConformalMixin):
             )
         m = self._predict_rows(X)
         g, _ = self._test_side(m, groups, None)
-        base = self.estimator_.predict_distribution(X)
+        base = call_model(self, self.estimator_.predict_distribution, X)
         cls = RecalibratedDiscrete if self.discrete_ else RecalibratedContinuous
         if self.calibration_groups_ is None:
             return cls(base, [np.sort(self.pit_)])

@@ -34,6 +34,30 @@ def _take(values, idx):
     return np.take_along_axis(values, idx, axis=1)
 
 
+def _check_values(values):
+    """Sorted-able points of shape (n_rows, M): no NaN or -inf (+inf pads short rows)."""
+    try:
+        values = np.array(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError("values must be numeric, of shape (n_rows, M).") from None
+    if values.ndim != 2 or values.shape[0] == 0 or values.shape[1] == 0:
+        raise ValueError(f"values must have shape (n_rows, M) with n_rows, M >= 1; got {values.shape}.")
+    if np.isnan(values).any() or np.isneginf(values).any():
+        raise ValueError("values contains NaN or -inf; only +inf may pad rows with fewer points.")
+    return values
+
+
+def _check_counts(counts, values):
+    """Number of real (finite) points per row, between 1 and M."""
+    if counts is None:
+        return np.full(values.shape[0], values.shape[1], dtype=float)
+    c = np.array(counts, dtype=float).reshape(-1)
+    if c.shape[0] != values.shape[0] or np.isnan(c).any() or (c < 1).any() or (c > values.shape[1]).any() \
+            or (c != np.round(c)).any():
+        raise ValueError(f"counts must hold one whole number in [1, {values.shape[1]}] per row of values.")
+    return c
+
+
 class ConformalPredictiveDistribution(Distribution):
     """Conformal predictive distribution: n calibrated points per row, each of mass 1/(n+1).
 
@@ -61,10 +85,8 @@ class ConformalPredictiveDistribution(Distribution):
     _param_names = ("values", "counts")
 
     def __init__(self, values, counts=None):
-        values = np.array(values, dtype=float)
-        if values.ndim != 2 or values.shape[1] == 0:
-            raise ValueError("values must have shape (n_rows, M) with M >= 1.")
-        counts = np.full(values.shape[0], values.shape[1], dtype=float) if counts is None else np.asarray(counts, float)
+        values = _check_values(values)
+        counts = _check_counts(counts, values)
         values = np.sort(values, axis=1)
         super().__init__(values=values, counts=counts)
 

@@ -6,10 +6,11 @@ import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.linear_model import LinearRegression
 
-from .._validation import check_1d, check_levels, check_same_length, check_option
-from ._base import ConformalMixin, check_rows
+from .._params import LEVELS, Options
+from .._validation import check_1d, check_levels, check_same_length
+from ._base import ConformalMixin, check_groups, check_rows
 from .distributions import ConformalPredictiveDistribution
-from .split import SplitConformalRegressor
+from .split import REGRESSOR, SplitConformalRegressor
 
 __all__ = ["ConformalPredictiveSystem"]
 
@@ -33,7 +34,13 @@ class ConformalPredictiveSystem(RegressorMixin, ConformalMixin):
     prefit : bool, default False
     scale_estimator : regressor, optional
     confidence_level : float or list, default 0.9
-        Default level of ``predict_interval``.
+        Default level of ``predict_interval``; ``conformalize`` checks that the calibration set
+        can reach it.
+    allow_infinite_bounds : bool, default False
+        With too few calibration points for a level of ``predict_interval`` or
+        ``predict_quantiles``, return infinite bounds with an ``InfiniteBoundsWarning`` instead
+        of raising ``ValueError``. (``predict_distribution`` always returns the defective
+        distribution, whose quantiles above n/(n+1) are +inf.)
 
     Examples
     --------
@@ -45,15 +52,23 @@ class ConformalPredictiveSystem(RegressorMixin, ConformalMixin):
     (array([-0.23,  0.77]), array([0.577, 0.577]))
     """
 
+    _parameter_constraints = {
+        "estimator": REGRESSOR,
+        "conformity_score": [Options({"absolute", "normalized"})],
+        "prefit": [bool],
+        "scale_estimator": REGRESSOR,
+        "confidence_level": LEVELS,
+        "allow_infinite_bounds": [bool],
+    }
+
     def __init__(self, estimator=None, conformity_score="absolute", prefit=False, scale_estimator=None,
-                 confidence_level=0.9):
+                 confidence_level=0.9, allow_infinite_bounds=False):
         self.estimator = estimator
         self.conformity_score = conformity_score
         self.prefit = prefit
         self.scale_estimator = scale_estimator
         self.confidence_level = confidence_level
-
-    allow_infinite_bounds = True
+        self.allow_infinite_bounds = allow_infinite_bounds
 
     def _split(self):
         return SplitConformalRegressor(
@@ -69,7 +84,6 @@ class ConformalPredictiveSystem(RegressorMixin, ConformalMixin):
         -------
         self
         """
-        check_option(self.conformity_score, "conformity_score", ["absolute", "normalized"])
         self._levels()
         self.split_ = self._split().fit(X, y, **fit_params)
         self.estimator_ = self.split_.estimator_
@@ -90,8 +104,8 @@ class ConformalPredictiveSystem(RegressorMixin, ConformalMixin):
         -------
         self
         """
-        check_option(self.conformity_score, "conformity_score", ["absolute", "normalized"])
-        self._levels()
+        self._validate_parameters()
+        levels, _ = self._levels()
         if self.prefit:
             self.split_ = self._split()
             self.split_.conformalize(X, y)  # sets estimator_ and the scale floor
@@ -105,6 +119,8 @@ class ConformalPredictiveSystem(RegressorMixin, ConformalMixin):
         sigma = self._sigma(X, calibrate=True)
         self.residuals_ = (y - pred) / sigma
         self._store_calibration(n, groups, None)
+        # the interval at confidence_level takes the ⌈(1 - α/2)(n + 1)⌉-th point on each side
+        self._check_calibration_size(levels, two_sided=True)
         return self
 
     def _sigma(self, X, calibrate=False):
@@ -149,17 +165,24 @@ class ConformalPredictiveSystem(RegressorMixin, ConformalMixin):
         return ConformalPredictiveDistribution(values, counts)
 
     def predict_quantiles(self, X, quantiles, groups=None):
-        """Quantiles of the predictive distributions (crepes' higher percentiles), (m, k)."""
+        """Quantiles of the predictive distributions (crepes' higher percentiles), (m, k).
+
+        A level q needs ⌈q(n + 1)⌉ <= n calibration points (see ``allow_infinite_bounds``).
+        """
         levels = check_levels(quantiles, "quantiles")
-        return self.predict_distribution(X, groups).ppf(levels[None, :])
+        d = self.predict_distribution(X, groups)
+        self._size_rule(levels, False, check_groups(groups, len(d)))
+        return d.ppf(levels[None, :])
 
     def predict_interval(self, X, confidence_level=None, groups=None):
         """Conformal intervals from the predictive distributions, (m, 2) or (m, 2, L)."""
         levels, scalar = self._levels(confidence_level)
         d = self.predict_distribution(X, groups)
+        self._size_rule(levels, True, check_groups(groups, len(d)))
         return d.interval(float(levels[0]) if scalar else levels)
 
     def predict_cdf(self, X, y, groups=None):
         """Conformal p-values Q(y) = #{Cᵢ <= y}/(n+1) of the values y (one per row)."""
-        d = self.predict_distribution(X, groups)
-        return d.cdf(check_1d(y, "y"))
+        y = check_1d(y, "y")
+        check_same_length(X=range(check_rows(X)), y=y)
+        return self.predict_distribution(X, groups).cdf(y)

@@ -9,12 +9,19 @@ from sklearn.base import RegressorMixin, clone
 from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import cross_val_predict
 
+from .._params import LEVELS, HasMethods, Instance, Options
 from .._validation import check_1d, check_same_length
 from ..exceptions import NumericalWarning
-from ._base import ConformalMixin, check_rows, format_interval
-from .scores import get_score
+from ._base import ConformalMixin, call_model, check_rows, format_interval
+from .scores import ConformityScore, get_score
+
+#: constraints of the parameters shared by the regression wrappers
+REGRESSOR = [None, HasMethods(["fit", "predict"])]
+SCORE = Instance(ConformityScore, "a ConformityScore instance")
 
 __all__ = ["SplitConformalRegressor"]
+
+_SCALE_FOLDS = 5
 
 
 class SplitConformalRegressor(RegressorMixin, ConformalMixin):
@@ -44,8 +51,8 @@ class SplitConformalRegressor(RegressorMixin, ConformalMixin):
         ``fit`` to the absolute out-of-fold (5-fold) residuals of the training data. With
         ``prefit=True`` it must be fitted already.
     allow_infinite_bounds : bool, default False
-        Return infinite bounds when the calibration set is too small for the level, instead of
-        raising ``ValueError``.
+        Return infinite bounds (with an :class:`InfiniteBoundsWarning`) when the calibration set
+        is too small for the level, instead of raising ``ValueError``.
 
     Attributes
     ----------
@@ -65,6 +72,15 @@ class SplitConformalRegressor(RegressorMixin, ConformalMixin):
     >>> scr.predict_interval(np.array([[0.5]]), confidence_level=[0.5, 0.9]).shape
     (1, 2, 2)
     """
+
+    _parameter_constraints = {
+        "estimator": REGRESSOR,
+        "confidence_level": LEVELS,
+        "conformity_score": [Options({"absolute", "normalized", "gamma"}), SCORE],
+        "prefit": [bool],
+        "scale_estimator": REGRESSOR,
+        "allow_infinite_bounds": [bool],
+    }
 
     def __init__(self, estimator=None, confidence_level=0.9, conformity_score="absolute", prefit=False,
                  scale_estimator=None, allow_infinite_bounds=False):
@@ -99,9 +115,16 @@ class SplitConformalRegressor(RegressorMixin, ConformalMixin):
         self.scale_estimator_ = None
         if score.needs_scale and self.scale_estimator is not None:
             yv = check_1d(y, "y")
+            if yv.shape[0] < _SCALE_FOLDS:
+                raise ValueError(
+                    f"X has {yv.shape[0]} rows: the scale_estimator is fitted to out-of-fold residuals "
+                    f"of {_SCALE_FOLDS} folds, which needs at least {_SCALE_FOLDS} training rows.")
             # out-of-fold residuals: in-sample residuals of a flexible model are too small
-            oof = cross_val_predict(clone(self._base()), X, yv, cv=5)
-            self.scale_estimator_ = clone(self.scale_estimator).fit(X, np.abs(yv - oof))
+            def out_of_fold_predict(X_, y_):
+                return cross_val_predict(clone(self._base()), X_, y_, cv=_SCALE_FOLDS)
+
+            oof = call_model(self, out_of_fold_predict, X, yv)
+            self.scale_estimator_ = call_model(self, clone(self.scale_estimator).fit, X, np.abs(yv - oof))
         self.estimator_ = est
         for attr in ("conformity_scores_", "n_calibration_"):
             self.__dict__.pop(attr, None)
@@ -126,6 +149,7 @@ class SplitConformalRegressor(RegressorMixin, ConformalMixin):
         -------
         self
         """
+        self._validate_parameters()
         levels, _ = self._levels()
         if self.prefit:
             self.estimator_ = self._prefit_estimator(self._base())
@@ -145,8 +169,7 @@ class SplitConformalRegressor(RegressorMixin, ConformalMixin):
         if not np.isfinite(self.conformity_scores_).all():
             raise ValueError("the conformity scores contain NaN or inf; check the predictions and scales.")
         self._store_calibration(n, groups, weights)
-        self._check_calibration_size(self.conformity_scores_,
-                                     levels if score.symmetric else 1 - (1 - levels) / 2)
+        self._check_calibration_size(levels, two_sided=not score.symmetric)
         return self
 
     # ------------------------------------------------------------------ predictions
@@ -154,13 +177,13 @@ class SplitConformalRegressor(RegressorMixin, ConformalMixin):
         return get_score(self.conformity_score)
 
     def _point(self, X):
-        return np.asarray(self.estimator_.predict(X), dtype=float).reshape(-1)
+        return np.asarray(call_model(self, self.estimator_.predict, X), dtype=float).reshape(-1)
 
     def _scale(self, X, calibrate=False):
         if self.scale_estimator_ is not None:
-            s = np.asarray(self.scale_estimator_.predict(X), dtype=float).reshape(-1)
+            s = np.asarray(call_model(self, self.scale_estimator_.predict, X), dtype=float).reshape(-1)
         elif hasattr(self.estimator_, "predict_distribution"):
-            s = np.asarray(self.estimator_.predict_distribution(X).std(), dtype=float)
+            s = np.asarray(call_model(self, self.estimator_.predict_distribution, X).std(), dtype=float)
         else:
             raise ValueError(
                 "score='normalized' needs a difficulty estimate: pass scale_estimator= (a regressor "
@@ -178,6 +201,15 @@ class SplitConformalRegressor(RegressorMixin, ConformalMixin):
             )
             s = np.where(bad, self.scale_floor_, s)
         return s
+
+    def _score_quantiles(self, score, levels, m, groups, weights):
+        """(q_low, q_high), each (m, L): one quantile for a symmetric score, one per side otherwise."""
+        s = self.conformity_scores_
+        if score.symmetric:
+            q, = self._quantiles([s], levels, m, groups, weights)
+            return q, q
+        q_hi, q_neg = self._quantiles([s, -s], levels, m, groups, weights, two_sided=True)
+        return -q_neg, q_hi
 
     def predict(self, X):
         """Point prediction of the base estimator, shape (n,)."""
@@ -207,7 +239,7 @@ class SplitConformalRegressor(RegressorMixin, ConformalMixin):
         m = self._predict_rows(X)
         g, w = self._test_side(m, groups, weights)
         score = get_score(self.conformity_score)
-        q_lo, q_hi = self._side_quantiles(score, self.conformity_scores_, levels, m, g, w)
+        q_lo, q_hi = self._score_quantiles(score, levels, m, g, w)
         pred = self._point(X)[:, None]
         scale = self._scale(X)[:, None] if score.needs_scale else None
         lo, hi = score.interval(pred, q_lo, q_hi, scale)

@@ -7,12 +7,14 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import check_rows
+from .._params import HasMethods, Interval, ValidatedParams
+from .._validation import as_float_array
+from ._base import call_model, check_rows
 
 __all__ = ["LikelihoodRatioWeights"]
 
 
-class LikelihoodRatioWeights(BaseEstimator):
+class LikelihoodRatioWeights(ValidatedParams, BaseEstimator):
     """Estimate w(x) = dP_test(x) / dP_cal(x) with a probabilistic classifier.
 
     A classifier is trained to tell calibration rows (label 0) from test rows (label 1); with
@@ -23,7 +25,7 @@ class LikelihoodRatioWeights(BaseEstimator):
     Parameters
     ----------
     classifier : classifier with ``predict_proba``, default LogisticRegression()
-    clip : float, default 1e-3
+    clip : float in (0, 0.5), default 1e-3
         Probabilities are clipped to [clip, 1 - clip] so that weights stay finite.
 
     Examples
@@ -35,6 +37,11 @@ class LikelihoodRatioWeights(BaseEstimator):
     >>> np.round(w, 1)
     array([0.6, 1.7])
     """
+
+    _parameter_constraints = {
+        "classifier": [None, HasMethods(["fit", "predict_proba"])],
+        "clip": [Interval("real", 0, 0.5, closed="neither")],
+    }
 
     def __init__(self, classifier=None, clip=1e-3):
         self.classifier = classifier
@@ -52,14 +59,20 @@ class LikelihoodRatioWeights(BaseEstimator):
         if hasattr(X_calibration, "iloc") and hasattr(X_test, "iloc"):
             import pandas as pd
 
+            if set(X_calibration.columns) != set(X_test.columns):
+                raise ValueError("X_calibration and X_test must have the same columns; got "
+                                 f"{list(X_calibration.columns)} and {list(X_test.columns)}.")
             Z = pd.concat([X_calibration, X_test], axis=0, ignore_index=True)
         else:
-            Z = np.vstack([np.asarray(X_calibration, dtype=float), np.asarray(X_test, dtype=float)])
+            A = as_float_array(X_calibration, "X_calibration", ndim=2)
+            B = as_float_array(X_test, "X_test", ndim=2)
+            if A.shape[1] != B.shape[1]:
+                raise ValueError(f"X_calibration has {A.shape[1]} columns but X_test has {B.shape[1]}; "
+                                 "pass the same covariates.")
+            Z = np.vstack([A, B])
         labels = np.r_[np.zeros(n0), np.ones(n1)]
         clf = LogisticRegression() if self.classifier is None else self.classifier
-        if not hasattr(clf, "predict_proba"):
-            raise TypeError("classifier must have predict_proba (a probabilistic classifier).")
-        self.classifier_ = clone(clf).fit(Z, labels)
+        self.classifier_ = call_model(self, clone(clf).fit, Z, labels)
         self.ratio_ = n0 / n1
         return self
 
@@ -68,7 +81,9 @@ class LikelihoodRatioWeights(BaseEstimator):
         check_is_fitted(self)
         check_rows(X)
         cls = list(self.classifier_.classes_)
-        p = self.classifier_.predict_proba(X)[:, cls.index(1.0)]
+        p = np.asarray(call_model(self, self.classifier_.predict_proba, X), dtype=float)[:, cls.index(1.0)]
+        if not np.isfinite(p).all():
+            raise ValueError("the classifier predicted NaN or infinite probabilities; check it and X.")
         p = np.clip(p, self.clip, 1 - self.clip)
         return p / (1 - p) * self.ratio_
 

@@ -41,7 +41,7 @@ def check_quantile_matrix(y_quantiles, quantiles, n: int, *, name: str = "y_quan
     if Q.ndim == 1:
         if levels.size != 1:
             raise ValueError(
-                f"{name} is 1-D but {levels.size} quantile levels were given; pass an array of "
+                f"{name} is 1-D but quantiles has {levels.size} levels; pass an array of "
                 f"shape (n, {levels.size}) with one column per level."
             )
         Q = Q[:, None]
@@ -49,15 +49,21 @@ def check_quantile_matrix(y_quantiles, quantiles, n: int, *, name: str = "y_quan
         raise ValueError(f"{name} has {Q.shape[0]} rows but y_true has {n} entries.")
     if Q.shape[1] != levels.size:
         raise ValueError(
-            f"{name} has {Q.shape[1]} columns but {levels.size} quantile levels were given; "
+            f"{name} has {Q.shape[1]} columns but quantiles has {levels.size} level(s); "
             "pass one column per level."
         )
     return Q, levels
 
 
-def reduce_scores(values, sample_weight, average: bool):
-    """Weighted mean of per-observation scores (axis 0), or the scores themselves."""
+def reduce_scores(values, sample_weight, average: bool, rows: str = "y_true"):
+    """Weighted mean of per-observation scores (axis 0), or the scores themselves.
+
+    ``rows`` names the argument whose rows the weights must match, for the message.
+    """
     n = values.shape[0]
+    if sample_weight is not None and np.ndim(sample_weight) == 1 and len(sample_weight) != n:
+        raise ValueError(f"sample_weight has {len(sample_weight)} entries but {rows} has {n} rows; "
+                         "pass one weight per observation.")
     w = check_sample_weight(sample_weight, n)
     if not isinstance(average, (bool, np.bool_)):
         raise TypeError(f"average must be True or False; got {average!r}.")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._validation import check_confidence_level, check_int
+from .._validation import check_confidence_level, check_int, reject_categorical
 from ._utils import check_y
 
 __all__ = [
@@ -27,6 +27,10 @@ __all__ = [
 
 
 def _intervals(intervals, n):
+    """(n, 2[, L]) bounds as a new float array; infinite bounds are allowed, NaN and text are not."""
+    reject_categorical(intervals, "intervals")
+    if isinstance(intervals, (str, bytes)) or np.asarray(intervals).dtype.kind in "USV":
+        raise TypeError("intervals must be numeric (lower, upper) pairs; got text.")
     try:
         iv = np.array(intervals, dtype=float)
     except (TypeError, ValueError):
@@ -40,6 +44,16 @@ def _intervals(intervals, n):
     if (iv[:, 0] > iv[:, 1]).any():
         raise ValueError("intervals has lower > upper; column 0 must be the lower end.")
     return iv
+
+
+def _sets(sets):
+    """Prediction sets as a boolean array (n, K) or (n, K, L) with n, K >= 1."""
+    S = np.asarray(sets)
+    if S.dtype != bool:
+        raise TypeError("sets must be a boolean array (True = candidate in the set), as returned by predict_set.")
+    if S.ndim not in (2, 3) or S.shape[0] == 0 or S.shape[1] == 0:
+        raise ValueError(f"sets must have shape (n, K) or (n, K, L) with n, K >= 1; got {S.shape}.")
+    return S
 
 
 def group_coverage(y_true, intervals, groups):
@@ -68,13 +82,15 @@ def group_coverage(y_true, intervals, groups):
     a      2       1.0         2.5
     b      2       0.5         2.0
     """
+    from ..conformal._base import check_groups
+
     y = check_y(y_true)
     iv = _intervals(intervals, y.shape[0])
     if iv.ndim != 2:
         raise ValueError("group_coverage takes intervals of shape (n, 2) (one confidence level).")
-    g = np.asarray(groups)
-    if g.shape != y.shape:
-        raise ValueError(f"groups has shape {g.shape} but y_true has {y.shape[0]} entries.")
+    if groups is None:
+        raise ValueError("groups is None; pass one group label per observation.")
+    g = check_groups(groups, y.shape[0], against="y_true")
     inside = (iv[:, 0] <= y) & (y <= iv[:, 1])
     with np.errstate(invalid="ignore"):
         width = iv[:, 1] - iv[:, 0]
@@ -107,15 +123,16 @@ def set_coverage(y_true, sets, classes=None):
     >>> set_coverage(["a", "b"], [[True, False], [True, False]], classes=["a", "b"])
     0.5
     """
-    S = np.asarray(sets)
-    if S.dtype != bool:
-        raise TypeError("sets must be a boolean array (True = candidate in the set).")
-    y = np.asarray(y_true)
-    if S.ndim not in (2, 3) or S.shape[0] != y.shape[0]:
-        raise ValueError(f"sets must have shape (n, K) or (n, K, L) with n = {y.shape[0]}; got {S.shape}.")
+    from ..conformal._base import check_groups
+
+    S = _sets(sets)
+    if y_true is None:
+        raise ValueError("y_true is None; pass one label per observation.")
+    y = check_groups(y_true, S.shape[0], "y_true", against="sets")
     classes = np.arange(S.shape[1]) if classes is None else np.asarray(classes)
-    if classes.shape[0] != S.shape[1]:
-        raise ValueError(f"classes has {classes.shape[0]} entries but sets has {S.shape[1]} columns.")
+    if classes.ndim != 1 or classes.shape[0] != S.shape[1]:
+        raise ValueError(f"classes must hold one label per column of sets ({S.shape[1]}); got shape "
+                         f"{classes.shape}.")
     col = np.array([np.flatnonzero(classes == v)[0] if np.any(classes == v) else -1 for v in y])
     hit = np.where(col[:, None] >= 0, S[np.arange(y.shape[0]), np.maximum(col, 0)].reshape(y.shape[0], -1), False)
     out = hit.mean(axis=0)
@@ -130,9 +147,7 @@ def mean_set_size(sets):
     >>> mean_set_size([[True, True, False], [False, True, False]])
     1.5
     """
-    S = np.asarray(sets)
-    if S.dtype != bool or S.ndim not in (2, 3):
-        raise ValueError("sets must be a boolean array of shape (n, K) or (n, K, L).")
+    S = _sets(sets)
     out = S.sum(axis=1).mean(axis=0)
     return float(out) if S.ndim == 2 else out
 
@@ -162,11 +177,12 @@ def conformal_coverage_distribution(n_calibration, confidence_level):
     cl = check_confidence_level(confidence_level)
     if np.ndim(cl) != 0:
         raise ValueError("confidence_level must be a single number here.")
-    from ..conformal._quantile import conformal_rank, too_small_message
+    from ..conformal._quantile import _n_required, conformal_rank
 
     k = conformal_rank(n, cl)
     if k > n:
-        raise ValueError(too_small_message(n, cl))
+        raise ValueError(f"n_calibration={n} is too small for confidence_level={cl:g}: the conformal "
+                         f"quantile needs at least {_n_required(cl)} calibration points.")
     return stats.beta(k, n + 1 - k)
 
 
@@ -192,6 +208,9 @@ def conformal_coverage_tolerance(n_calibration, n_test, n_repeats, confidence_le
     d = conformal_coverage_distribution(n_calibration, confidence_level)
     m = check_int(n_test, "n_test", minimum=1)
     R = check_int(n_repeats, "n_repeats", minimum=1)
+    tail_probability = check_confidence_level(tail_probability, "tail_probability")
+    if np.ndim(tail_probability) != 0:
+        raise ValueError("tail_probability must be a single number in (0, 1).")
     mean, var = d.mean(), d.var()
     e_pq = mean - (var + mean**2)
     sd = np.sqrt((var + e_pq / m) / R)

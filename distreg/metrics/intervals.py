@@ -182,4 +182,4 @@ def mean_interval_width(intervals, *, sample_weight=None):
     2.0
     """
     iv = _check_intervals(intervals)
-    return reduce_scores(iv[:, 1] - iv[:, 0], sample_weight, True)
+    return reduce_scores(iv[:, 1] - iv[:, 0], sample_weight, True, rows="intervals")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_float_array, check_option
+from .._validation import as_float_array
 from ._utils import check_distribution, check_y, reduce_scores
 
 __all__ = ["crps", "crps_ensemble", "log_score", "ranked_probability_score"]
@@ -194,12 +194,14 @@ def _rps_sum(dist, y):
         raise ValueError("the distribution's quantiles are not finite; cannot sum over its support.")
     lo = np.floor(np.minimum(lo, y)) - 1
     hi = np.ceil(np.maximum(hi, y))
-    span = int(np.max(hi - lo)) + 1
-    if span > _RPS_MAX_SPAN:
+    widest = float(np.max(hi - lo)) + 1
+    if widest > _RPS_MAX_SPAN:
         raise ValueError(
-            f"the predictive distributions span {span} integers (more than {_RPS_MAX_SPAN}); "
-            "the ranked probability score would need too many terms."
+            f"y_true and the predictive distributions span {widest:.3g} integers (more than "
+            f"{_RPS_MAX_SPAN}); the ranked probability score would need too many terms. Check y_true "
+            "for extreme values."
         )
+    span = int(widest)
     total = np.zeros(len(dist))
     for start in range(0, span, _RPS_CHUNK):
         k = lo[:, None] + np.arange(start, min(start + _RPS_CHUNK, span))[None, :]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from .._base import DistributionalRegressor, check_is_fitted
-from .._validation import check_levels, check_option
+from .._params import Instance, Options
+from .._validation import check_levels
 from ..distributions import QuantileFunction
 
-__all__ = ["QuantileGridRegressor", "match_levels", "DEFAULT_LEVELS"]
+__all__ = ["QuantileGridRegressor", "match_levels", "DEFAULT_LEVELS", "GRID_CONSTRAINTS"]
 
 DEFAULT_LEVELS = tuple(np.round(np.arange(1, 100) / 100, 2))
 
@@ -41,12 +42,22 @@ def match_levels(requested, fitted, owner: str):
     return idx
 
 
+#: constraints of the parameters every quantile-grid model shares; ``quantiles`` is an
+#: array-like whose levels ``fit`` checks (strictly increasing, in (0, 1))
+GRID_CONSTRAINTS = {
+    "quantiles": [Instance((list, tuple, np.ndarray), "a list of strictly increasing levels in (0, 1)")],
+    "point": [Options({"mean", "median"})],
+    "tails": [Options({"exponential", "linear", "clamp"})],
+}
+
+
 class QuantileGridRegressor(DistributionalRegressor):
     """Base class: subclasses implement ``fit`` (setting ``quantiles_``) and ``_predict_grid``.
 
     ``predict_quantiles`` returns the fitted-grid predictions after sorting each row (monotone
     rearrangement, which never increases the pinball loss), restricted to the requested levels;
     ``predict_distribution`` is the piecewise-linear :class:`QuantileFunction` through them.
+    Constructor parameters are checked at ``fit`` (``_parameter_constraints``).
     """
 
     def _check_quantiles_param(self):
@@ -79,9 +90,3 @@ class QuantileGridRegressor(DistributionalRegressor):
                 "predict_distribution needs at least two fitted quantile levels; refit with more."
             )
         return QuantileFunction(self.quantiles_, self._sorted_grid(X), tails=self.tails)
-
-    def predict(self, X):
-        """Point prediction: the predictive median (``point="median"``) or mean."""
-        check_is_fitted(self)
-        check_option(self.point, "point", ["mean", "median"])
-        return super().predict(X)

@@ -13,17 +13,12 @@ from sklearn.model_selection import KFold
 from sklearn.utils.validation import has_fit_parameter
 
 from .._base import DistributionalRegressor, check_is_fitted
-from .._validation import (
-    check_confidence_level,
-    check_int,
-    check_levels,
-    check_option,
-    check_positive_scalar,
-    check_random_state,
-)
+from .._params import Instance, Interval, Options
+from .._validation import check_confidence_level, check_levels, check_random_state
+from .._params import SPLITTER
 from ..distributions import QuantileFunction
 from ..exceptions import ConvergenceWarning
-from ._grid import DEFAULT_LEVELS, match_levels
+from ._grid import DEFAULT_LEVELS, GRID_CONSTRAINTS, match_levels
 from ._noncrossing import NONCROSSING_METHODS, make_noncrossing
 from ._objective import Objective
 from ._schemes import SCHEMES, Scheme
@@ -83,7 +78,7 @@ class QuantileAggregator(DistributionalRegressor):
         and ``"local-coarse"``, ``"local-medium"``, ``"local-fine"``, whose weights are a softmax
         of a small network of x (see ``hidden_units``). local-fine uses a factorised form (local
         model weights times global level mixing; see the user guide).
-    cv : int, cross-validation splitter or iterable of (train, test), default 5
+    cv : int, cross-validation splitter or list of (train, test), default 5
         Folds for the out-of-fold base predictions. An int gives shuffled ``KFold``; the test
         folds must partition the rows.
     noncrossing : {"sort", "pav"} or None, default "sort"
@@ -104,7 +99,8 @@ class QuantileAggregator(DistributionalRegressor):
     crossing_penalty : float, default 0.0
         Weight λ of the crossing penalty in the training loss.
     smoothing : float, default 0.01
-        Width δ of the pinball smoothing, in units of the standard deviation of y.
+        Width δ of the pinball smoothing, in units of the standard deviation of y (of 1 when y
+        is constant).
     hidden_units : int, default 16
         Hidden layer size of the local weight network (tanh); 0 gives a linear softmax.
     l2 : float, default 1e-3
@@ -142,6 +138,26 @@ class QuantileAggregator(DistributionalRegressor):
     (2, 3)
     """
 
+    _parameter_constraints = {
+        "estimators": [Instance((list, tuple), "a list of estimators or of (name, estimator) pairs")],
+        "quantiles": GRID_CONSTRAINTS["quantiles"],
+        "weights": [Options(SCHEMES)],
+        "cv": [Interval("int", 2, None), SPLITTER,
+               Instance((list, tuple), "a list of (train, test) index arrays")],
+        "noncrossing": [Options(NONCROSSING_METHODS), None],
+        "calibration": [None, Options({"cqr", "cv+"})],
+        "confidence_level": [None, Interval("real", 0, 1, closed="neither"),
+                             Instance((list, tuple, np.ndarray), "a list of such numbers")],
+        "calibration_size": [Interval("real", 0, 1, closed="neither")],
+        "crossing_penalty": [Interval("real", 0, None)],
+        "smoothing": [Interval("real", 0, None, closed="neither")],
+        "hidden_units": [Interval("int", 0, None)],
+        "l2": [Interval("real", 0, None)],
+        "max_iter": [Interval("int", 1, None)],
+        "point": GRID_CONSTRAINTS["point"],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, estimators, quantiles=DEFAULT_LEVELS, weights="global-medium", cv=5,
                  noncrossing="sort", calibration=None, confidence_level=None,
                  calibration_size=0.25, crossing_penalty=0.0, smoothing=0.01, hidden_units=16, l2=1e-3, max_iter=500,
@@ -165,24 +181,11 @@ class QuantileAggregator(DistributionalRegressor):
     # ------------------------------------------------------------------ checks
     def _check_params(self):
         levels = check_levels(self.quantiles, "quantiles", strictly_increasing=True)
-        check_option(self.weights, "weights", SCHEMES)
-        if self.noncrossing is not None:
-            check_option(self.noncrossing, "noncrossing", NONCROSSING_METHODS)
         if self.calibration is not None:
-            check_option(self.calibration, "calibration", ["cqr", "cv+"])
             cls = np.atleast_1d(self._calibration_levels())
             for c in cls:
                 match_levels([(1 - c) / 2, (1 + c) / 2], levels,
                              f"QuantileAggregator (calibration at confidence_level={c:g})")
-            size = check_positive_scalar(self.calibration_size, "calibration_size")
-            if not size < 1:
-                raise ValueError(f"calibration_size must lie in (0, 1); got {size}.")
-        check_positive_scalar(self.crossing_penalty, "crossing_penalty", allow_zero=True)
-        check_positive_scalar(self.smoothing, "smoothing")
-        check_int(self.hidden_units, "hidden_units", minimum=0)
-        check_positive_scalar(self.l2, "l2", allow_zero=True)
-        check_int(self.max_iter, "max_iter", minimum=1)
-        check_option(self.point, "point", ["mean", "median"])
         named = _named(self.estimators)
         for name, est in named:
             params = est.get_params(deep=False) if hasattr(est, "get_params") else {}
@@ -198,19 +201,16 @@ class QuantileAggregator(DistributionalRegressor):
         return check_confidence_level(0.9 if self.confidence_level is None else self.confidence_level)
 
     def _splits(self, n):
-        if isinstance(self.cv, numbers.Integral) and not isinstance(self.cv, bool):
-            k = check_int(self.cv, "cv", minimum=2)
+        if isinstance(self.cv, numbers.Integral):
+            k = int(self.cv)
             if k > n:
-                raise ValueError(f"cv={k} exceeds the number of rows (n_samples = {n}); use fewer folds.")
+                raise ValueError(f"cv={k} exceeds the number of rows of X (n_samples = {n}); use fewer folds.")
             seed = check_random_state(self.random_state).integers(2**31 - 1)
             return list(KFold(k, shuffle=True, random_state=int(seed)).split(np.zeros(n)))
         if hasattr(self.cv, "split"):
             splits = list(self.cv.split(np.zeros(n)))
-        elif hasattr(self.cv, "__iter__") and not isinstance(self.cv, (str, bytes)):
-            splits = [(np.asarray(tr), np.asarray(te)) for tr, te in self.cv]
         else:
-            raise TypeError("cv must be an int >= 2, a scikit-learn splitter with a split method, "
-                            "or an iterable of (train, test) index arrays.")
+            splits = [_fold(pair, n) for pair in self.cv]
         counts = np.zeros(n, dtype=int)
         for _, test in splits:
             counts[test] += 1
@@ -393,6 +393,7 @@ class QuantileAggregator(DistributionalRegressor):
             raise ValueError(f"refit_weights cannot change {unknown}; it accepts "
                              f"{list(self._WEIGHT_PARAMS)}. Use set_params and fit for the rest.")
         self.set_params(**params)
+        self._validate_parameters()
         self._check_params()
         Xv, y, w = self._train
         self._fit_weights(Xv, y, self.oof_predictions_, self.quantiles_, w)
@@ -528,6 +529,7 @@ class QuantileAggregator(DistributionalRegressor):
         from ..metrics import coverage, pinball_loss, weighted_interval_score
 
         check_is_fitted(self)
+        confidence_levels = np.atleast_1d(check_confidence_level(confidence_levels, "confidence_levels"))
         Xv, P = self._base_predictions(X)
         y = self._validate_y(y, Xv.shape[0])
         lv = self.quantiles_
@@ -538,7 +540,7 @@ class QuantileAggregator(DistributionalRegressor):
         rows[f"aggregate ({self.weights})"] = self.predict_quantiles(X)
         symmetric = np.allclose(np.sort(lv), np.sort(1 - lv), atol=1e-10)
         cls = []
-        for c in np.atleast_1d(confidence_levels):
+        for c in confidence_levels:
             lo, hi = (1 - c) / 2, (1 + c) / 2
             if np.isclose(lv, lo, atol=1e-9).any() and np.isclose(lv, hi, atol=1e-9).any():
                 cls.append((float(c), int(np.argmin(np.abs(lv - lo))), int(np.argmin(np.abs(lv - hi)))))
@@ -556,6 +558,19 @@ class QuantileAggregator(DistributionalRegressor):
         best = df.loc[self.model_names_, key].min()
         df.insert(2 if symmetric else 1, f"relative_{key}", df[key] / best)
         return df
+
+
+def _fold(pair, n):
+    """One (train, test) pair of a user cv list as integer index arrays within range(n)."""
+    try:
+        train, test = pair
+        train, test = np.asarray(train), np.asarray(test)
+    except (TypeError, ValueError):
+        raise ValueError("cv must hold (train, test) pairs of index arrays.") from None
+    for idx in (train, test):
+        if idx.ndim != 1 or idx.dtype.kind not in "iu" or (idx.size and (idx.min() < 0 or idx.max() >= n)):
+            raise ValueError(f"cv must hold (train, test) pairs of integer indices in [0, {n}).")
+    return train, test
 
 
 def _rows(X, idx):

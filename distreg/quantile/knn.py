@@ -6,8 +6,8 @@ import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
 from .._base import check_is_fitted
-from .._validation import check_int, check_option
-from ._grid import DEFAULT_LEVELS, QuantileGridRegressor
+from .._params import Interval, Options
+from ._grid import DEFAULT_LEVELS, GRID_CONSTRAINTS, QuantileGridRegressor
 
 __all__ = ["KNeighborsQuantileRegressor"]
 
@@ -20,7 +20,8 @@ class KNeighborsQuantileRegressor(QuantileGridRegressor):
     n_neighbors : int, default 30
     quantiles : array-like, default ``np.arange(1, 100) / 100``
     standardize : bool, default True
-        Scale each feature to unit standard deviation (training data) before measuring distance.
+        Scale each feature to unit standard deviation (training data) before measuring distance;
+        a constant feature is left unscaled.
     method : str, default "linear"
         Sample-quantile definition passed to :func:`numpy.quantile` (``"linear"`` is R's type 7;
         ``"inverted_cdf"`` gives actual neighbour values).
@@ -36,6 +37,14 @@ class KNeighborsQuantileRegressor(QuantileGridRegressor):
     array([[1.],
            [5.]])
     """
+
+    _parameter_constraints = {
+        **GRID_CONSTRAINTS,
+        "n_neighbors": [Interval("int", 1, None)],
+        "standardize": [bool],
+        "method": [Options({"linear", "inverted_cdf", "lower", "higher", "nearest", "midpoint",
+                            "median_unbiased", "normal_unbiased"})],
+    }
 
     def __init__(self, n_neighbors=30, quantiles=DEFAULT_LEVELS, standardize=True, method="linear",
                  point="median", tails="exponential"):
@@ -54,14 +63,12 @@ class KNeighborsQuantileRegressor(QuantileGridRegressor):
         self
         """
         levels = self._check_quantiles_param()
-        k = check_int(self.n_neighbors, "n_neighbors", minimum=1)
-        check_option(self.method, "method", ["linear", "inverted_cdf", "lower", "higher", "nearest",
-                                             "midpoint", "median_unbiased", "normal_unbiased"])
+        k = int(self.n_neighbors)
         X = self._validate_X(X, reset=True)
         y = self._validate_y(y, X.shape[0])
         if k > X.shape[0]:
-            raise ValueError(f"n_neighbors={k} exceeds the number of training rows "
-                             f"(n_samples = {X.shape[0]}); lower n_neighbors.")
+            raise ValueError(f"n_neighbors={k} exceeds the number of rows of X (n_samples = {X.shape[0]}); "
+                             "lower n_neighbors or pass more training rows.")
         self.scale_ = X.std(axis=0) if self.standardize else np.ones(X.shape[1])
         self.scale_[self.scale_ == 0] = 1.0
         self.nn_ = NearestNeighbors(n_neighbors=k).fit(X / self.scale_)

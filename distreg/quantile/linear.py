@@ -8,9 +8,9 @@ import numpy as np
 from scipy.optimize import linprog
 
 from .._base import check_is_fitted
-from .._validation import check_positive_scalar
+from .._params import Interval
 from ..exceptions import ConvergenceWarning
-from ._grid import DEFAULT_LEVELS, QuantileGridRegressor
+from ._grid import DEFAULT_LEVELS, GRID_CONSTRAINTS, QuantileGridRegressor
 
 __all__ = ["LinearQuantileRegressor"]
 
@@ -60,6 +60,12 @@ class LinearQuantileRegressor(QuantileGridRegressor):
     (2, 3)
     """
 
+    _parameter_constraints = {
+        **GRID_CONSTRAINTS,
+        "alpha": [Interval("real", 0, None)],
+        "fit_intercept": [bool],
+    }
+
     def __init__(self, quantiles=DEFAULT_LEVELS, alpha=0.0, fit_intercept=True, point="median",
                  tails="exponential"):
         self.quantiles = quantiles
@@ -83,7 +89,7 @@ class LinearQuantileRegressor(QuantileGridRegressor):
         self
         """
         levels = self._check_quantiles_param()
-        alpha = check_positive_scalar(self.alpha, "alpha", allow_zero=True)
+        alpha = float(self.alpha)
         X = self._validate_X(X, reset=True)
         y = self._validate_y(y, X.shape[0])
         w = self._validate_weights(sample_weight, X.shape[0])

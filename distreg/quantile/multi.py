@@ -6,7 +6,8 @@ import numpy as np
 from sklearn.base import clone
 
 from .._base import check_is_fitted
-from ._grid import DEFAULT_LEVELS, QuantileGridRegressor
+from .._params import HasMethods, Instance
+from ._grid import DEFAULT_LEVELS, GRID_CONSTRAINTS, QuantileGridRegressor
 
 __all__ = ["MultiQuantileRegressor"]
 
@@ -68,6 +69,12 @@ class MultiQuantileRegressor(QuantileGridRegressor):
     ((300, 3), True)
     """
 
+    _parameter_constraints = {
+        **GRID_CONSTRAINTS,
+        "estimator": [HasMethods(["fit", "predict", "get_params", "set_params"])],
+        "quantile_param": [None, Instance(str, "a parameter name (str)")],
+    }
+
     def __init__(self, estimator, quantiles=DEFAULT_LEVELS, quantile_param=None, point="median",
                  tails="exponential"):
         self.estimator = estimator
@@ -84,9 +91,6 @@ class MultiQuantileRegressor(QuantileGridRegressor):
         self
         """
         levels = self._check_quantiles_param()
-        if not hasattr(self.estimator, "fit") or not hasattr(self.estimator, "get_params"):
-            raise TypeError("estimator must be a scikit-learn regressor (with fit and get_params); "
-                            f"got {type(self.estimator).__name__}.")
         name = _level_parameter(self.estimator, self.quantile_param)
         X = self._validate_X(X, reset=True)
         y = self._validate_y(y, X.shape[0])

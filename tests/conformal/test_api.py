@@ -73,8 +73,11 @@ def test_list_of_levels_and_bad_levels(est):
     iv = est.predict_interval(X[250:])
     assert iv.shape == (50, 2, 2)
     assert np.all(iv[:, 1, 1] - iv[:, 0, 1] >= iv[:, 1, 0] - iv[:, 0, 0] - 1e-12)
-    for bad in (1.5, 0.0, -0.1, 1.0):
-        with pytest.raises(ValueError, match="strictly between 0 and 1"):
+    for bad in (1.5, 0.0, -0.1, 1.0, True, "0.9"):
+        with pytest.raises(ValueError, match=r"confidence_level must be a number in \(0, 1\) or a list"):
+            clone(est).set_params(confidence_level=bad).fit(X[:100], y[:100])
+    for bad in ([0.5, 1.5], [], [[0.5]]):
+        with pytest.raises(ValueError, match="confidence_level"):
             clone(est).set_params(confidence_level=bad).fit(X[:100], y[:100])
 
 
@@ -93,7 +96,8 @@ def test_bad_input_messages():
         SplitConformalRegressor().fit(X_nan[:100], y[:100])
     with pytest.raises(ValueError, match="needs at least 39 points"):
         SplitConformalRegressor(confidence_level=0.975).fit(X[:100], y[:100]).conformalize(X[100:120], y[100:120])
-    with pytest.raises(ValueError, match="conformity_score='huber' is not valid"):
+    with pytest.raises(ValueError, match="conformity_score must be one of 'absolute', 'gamma', 'normalized' or a "
+                                         "ConformityScore instance; got 'huber'"):
         SplitConformalRegressor(conformity_score="huber").fit(X[:100], y[:100])
     with pytest.raises(ValueError, match="prefit=True"):
         SplitConformalRegressor(LinearRegression(), prefit=True).fit(X, y)

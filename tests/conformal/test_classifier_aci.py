@@ -70,7 +70,7 @@ def test_classifier_coverage(score, randomized):
 
 def test_classifier_bad_input():
     X, y = _data(n=300)
-    with pytest.raises(ValueError, match="conformity_score='top' is not valid"):
+    with pytest.raises(ValueError, match="conformity_score must be one of 'aps', 'lac', 'raps'; got 'top'"):
         SplitConformalClassifier(conformity_score="top").fit(X, y)
     scc = SplitConformalClassifier().fit(X[:100], y[:100])
     with pytest.raises(ValueError, match="labels the classifier does not know"):
@@ -113,5 +113,5 @@ def test_aci_batch_update_equals_sequential():
         b.update(X[t:t + 1], y[t:t + 1])
     assert a.errors_ == b.errors_
     assert a.alpha_t_ == pytest.approx(b.alpha_t_)
-    with pytest.raises(ValueError, match="gamma must be a finite positive"):
+    with pytest.raises(ValueError, match="gamma must be a number > 0; got -1.0"):
         AdaptiveConformalRegressor(gamma=-1.0).fit(X, y)

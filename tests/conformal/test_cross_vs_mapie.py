@@ -5,7 +5,7 @@ import pytest
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.model_selection import KFold, LeaveOneOut
 
-from distreg.conformal import CrossConformalRegressor
+from distreg.conformal import CrossConformalRegressor, NormalizedScore
 
 mapie_regression = pytest.importorskip("mapie.regression")
 from mapie.subsample import Subsample  # noqa: E402
@@ -63,14 +63,16 @@ def test_bootstrap_option_runs_and_drops_nothing_for_many_resamplings():
 
 def test_cross_bad_input():
     X, y = _data(n=30)
-    with pytest.raises(ValueError, match="method='jackknife' is not valid"):
+    with pytest.raises(ValueError, match="method must be one of 'minmax', 'plus'; got 'jackknife'"):
         CrossConformalRegressor(method="jackknife").fit(X, y)
     with pytest.raises(ValueError, match="at most 30 folds"):
         CrossConformalRegressor(cv=40).fit(X, y)
     with pytest.raises(ValueError, match="needs at least 39"):
         CrossConformalRegressor(cv=5, confidence_level=0.975).fit(X, y)
-    with pytest.raises(ValueError, match="scale estimate"):
+    with pytest.raises(ValueError, match="conformity_score must be one of 'absolute', 'gamma'"):
         CrossConformalRegressor(conformity_score="normalized").fit(X, y)
+    with pytest.raises(ValueError, match="scale estimate"):
+        CrossConformalRegressor(conformity_score=NormalizedScore()).fit(X, y)
 
 
 @pytest.mark.parametrize("seed,ties", [(0, False), (1, True), (2, True)])

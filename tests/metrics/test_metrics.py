@@ -14,16 +14,21 @@ from distreg.distributions import (
     QuantileFunction,
 )
 from distreg.metrics import (
+    conformal_coverage_distribution,
+    conformal_coverage_tolerance,
     coverage,
     crps,
     crps_ensemble,
     crps_quantiles,
+    group_coverage,
     interval_score,
     log_score,
     mean_interval_width,
+    mean_set_size,
     pinball_loss,
     pit,
     ranked_probability_score,
+    set_coverage,
     weighted_interval_score,
 )
 from distreg.metrics.scoring import _crps_numerical
@@ -371,6 +376,19 @@ def test_inputs_are_not_modified():
         (lambda: crps_ensemble([0.0], [[1.0]], fair=True), "at least two members"),
         (lambda: log_score([0.0], Normal(0.0, 1.0), base=1), "base must be"),
         (lambda: crps([0.0], Normal(0.0, 1.0), average="yes"), "average must be True or False"),
+        (lambda: mean_interval_width([[0.0, 1.0]], sample_weight=[1.0, 1.0]),
+         "sample_weight has 2 entries but intervals has 1 rows"),
+        (lambda: pinball_loss([0.0], [[0.0, 1.0]], [0.5, 0.6, 0.7]), "quantiles has 3 level"),
+        # missing group labels were dropped by the group-by, silently
+        (lambda: group_coverage([0.0, 1.0], [[0, 1], [0, 1]], [1.0, np.nan]), "groups contains missing labels"),
+        (lambda: group_coverage([0.0, 1.0], [[0, 1], [0, 1]], ["a"]), "groups has 1 entries but y_true has 2"),
+        (lambda: set_coverage([], np.zeros((0, 2), dtype=bool)), r"sets must have shape .* n, K >= 1"),
+        (lambda: set_coverage([0, None], np.ones((2, 2), dtype=bool)), "y_true contains missing labels"),
+        (lambda: mean_set_size(np.zeros((0, 3), dtype=bool)), r"got \(0, 3\)"),
+        (lambda: mean_set_size([[0.0, 1.0]]), "sets must be a boolean array"),
+        (lambda: conformal_coverage_tolerance(50, 100, 10, 0.9, tail_probability=2.0), "tail_probability"),
+        (lambda: conformal_coverage_distribution(5, 0.9), "n_calibration=5 is too small.*at least 9"),
+        (lambda: ranked_probability_score([1e300], Poisson(mu=[1.0])), "Check y_true for extreme values"),
     ],
 )
 def test_bad_input_messages(call, match):

@@ -285,9 +285,9 @@ def test_bad_input(hetero):
         QuantileAggregator(_bases(), quantiles=[0.0, 0.5]).fit(X, y)
     with pytest.raises(ValueError, match="cannot predict"):
         QuantileAggregator(_bases(levels=[0.1, 0.5, 0.9]), quantiles=[0.1, 0.25, 0.5]).fit(X, y)
-    with pytest.raises(ValueError, match="weights="):
+    with pytest.raises(ValueError, match="weights must be one of 'global-coarse'.*got 'global'"):
         QuantileAggregator(_bases(), quantiles=LV, weights="global").fit(X, y)
-    with pytest.raises(ValueError, match="noncrossing="):
+    with pytest.raises(ValueError, match="noncrossing must be one of 'pav', 'sort' or None; got 'isotonic'"):
         QuantileAggregator(_bases(), quantiles=LV, noncrossing="isotonic").fit(X, y)
     with pytest.raises(TypeError, match="predict_quantiles"):
         from sklearn.linear_model import LinearRegression
@@ -305,5 +305,12 @@ def test_bad_input(hetero):
         QuantileAggregator(_bases(), quantiles=LV).fit(X, yn)
     with pytest.raises(ValueError, match="cv"):
         QuantileAggregator(_bases(), quantiles=LV, cv=1).fit(X, y)
+    # a string has a split method: it was taken for a splitter and failed inside it
+    with pytest.raises(ValueError, match="QuantileAggregator: cv must be"):
+        QuantileAggregator(_bases(), quantiles=LV, cv="bogus").fit(X, y)
+    with pytest.raises(ValueError, match=r"cv must hold \(train, test\) pairs of integer indices"):
+        QuantileAggregator(_bases(), quantiles=LV, cv=[(np.arange(5), np.array([0.5]))]).fit(X, y)
+    with pytest.raises(ValueError, match="random_state must be"):
+        QuantileAggregator(_bases(), quantiles=LV, random_state=-1).fit(X, y)
     with pytest.raises(ValueError, match="unique"):
         QuantileAggregator([("a", _bases()[0][1]), ("a", _bases()[1][1])], quantiles=LV).fit(X, y)

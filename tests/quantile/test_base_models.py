@@ -151,6 +151,27 @@ def test_bad_input_base_models(engel):
         KNeighborsQuantileRegressor(n_neighbors=500, quantiles=[0.5]).fit(X, y)
 
 
+@pytest.mark.parametrize("make, param", [
+    (lambda: LinearQuantileRegressor(alpha=-1.0), "alpha"),
+    (lambda: LinearQuantileRegressor(fit_intercept="yes"), "fit_intercept"),
+    (lambda: LinearQuantileRegressor(point="mode"), "point"),
+    (lambda: LinearQuantileRegressor(tails="normal"), "tails"),
+    (lambda: LinearQuantileRegressor(quantiles=0.5), "quantiles"),
+    (lambda: KNeighborsQuantileRegressor(n_neighbors=0), "n_neighbors"),
+    (lambda: KNeighborsQuantileRegressor(method="type7"), "method"),
+    (lambda: MultiQuantileRegressor(estimator=object()), "estimator"),
+    (lambda: MultiQuantileRegressor(QuantileRegressor(), quantile_param=1), "quantile_param"),
+])
+def test_parameters_are_refused_at_fit_naming_them(engel, make, param):
+    # before, point was checked only at predict and the others at different places or not at all
+    from distreg._params import InvalidParameterError
+
+    X, y = engel
+    est = make()
+    with pytest.raises(InvalidParameterError, match=rf"{type(est).__name__}: {param} must be"):
+        est.fit(X, y)
+
+
 def test_clone_pickle_and_dataframe_names(engel, engel_fit):
     X, _ = engel
     m2 = pickle.loads(pickle.dumps(engel_fit))

@@ -80,7 +80,7 @@ def test_calibration_bad_input():
     X, y = _data(rng, 100)
     with pytest.raises(ValueError, match="cannot predict"):
         QuantileAggregator(_bases(), quantiles=LV, calibration="cqr", confidence_level=0.95).fit(X, y)
-    with pytest.raises(ValueError, match="calibration="):
+    with pytest.raises(ValueError, match=r"calibration must be None or one of 'cqr', 'cv\+'; got 'split'"):
         QuantileAggregator(_bases(), quantiles=LV, calibration="split").fit(X, y)
     with pytest.raises(ValueError, match="calibration_size"):
         QuantileAggregator(_bases(), quantiles=LV, calibration="cqr", calibration_size=1.5).fit(X, y)
