@@ -34,16 +34,22 @@ def run_demo(out_dir="distreg-demo", families=None, echo=print) -> dict:
     >>> sorted(p.suffix for p in written["continuous"])
     ['.png', '.png', '.txt']
     """
+    if not isinstance(out_dir, (str, pathlib.PurePath)):
+        raise TypeError(f"out_dir must be a folder path (str or pathlib.Path); got {type(out_dir).__name__}.")
+    out = pathlib.Path(out_dir)
+    if isinstance(families, str):  # one family, not its letters
+        families = [families]
+    if families is not None and not hasattr(families, "__iter__"):
+        raise TypeError(f"families must be None, a family name or a list of names; got {families!r}.")
+    families = list(DEMOS) if families is None else list(families)
+    unknown = [f for f in families if not isinstance(f, str) or f not in DEMOS]
+    if unknown:
+        raise ValueError(f"unknown demo families {unknown}; choose from {sorted(DEMOS)}.")
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    out = pathlib.Path(out_dir)
-    families = list(DEMOS) if families is None else list(families)
-    unknown = [f for f in families if f not in DEMOS]
-    if unknown:
-        raise ValueError(f"unknown demo families {unknown}; choose from {sorted(DEMOS)}.")
     written = {}
     for family in families:
         module, func = DEMOS[family]

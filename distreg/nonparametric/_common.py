@@ -1,13 +1,23 @@
-"""Shared pieces of the nonparametric estimators: kernels, threads, weighted summaries."""
+"""Shared pieces of the nonparametric estimators: kernels, threads, input checks, weighted summaries."""
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import as_float_array, check_sample_weight
+from .._params import Interval
+from .._validation import as_float_array, check_random_state, check_sample_weight, reject_categorical
+
+# n_jobs follows scikit-learn: None (one thread), k >= 1 threads, or -1, -2, ... (all cores, all
+# but one, ...); 0 is meaningless
+N_JOBS_CONSTRAINT = [None, Interval("int", 1, None), Interval("int", None, -1)]
+
+# A range within this many rounding units of the values' magnitude is rounding noise, not spread:
+# a bandwidth derived from it would measure the last bits of the floating-point representation.
+_SPREAD_ULPS = 1000.0
 
 
 @dataclass(frozen=True)
@@ -112,9 +122,118 @@ def as_points(X, name: str, d: int | None = None):
     return arr
 
 
-def normalised_weights(sample_weight, n: int):
-    w = check_sample_weight(sample_weight, n)
+def check_X(estimator, X, *, reset, y="no_validation", **check_params):
+    """scikit-learn's ``validate_data`` with distreg's input rules.
+
+    Categorical and text columns get the shared error (``reject_categorical``) before scikit-learn
+    tries to convert them, and every message names ``X`` or ``y`` (scikit-learn's messages about
+    dimensions or empty arrays name neither).
+    """
+    for value, name in ((X, "X"), (y, "y")):
+        if not (value is None or isinstance(value, str) and value == "no_validation"):
+            reject_categorical(value, name)
+            _reject_text(value, name)
+    from sklearn.utils.validation import validate_data
+
+    try:
+        return validate_data(estimator, X, y=y, reset=reset, **check_params)
+    except ValueError as exc:
+        message = str(exc)
+        if re.search(r"\b(X|y)\b", message):
+            raise
+        # scikit-learn does not say which array it means (dimensions, empty arrays, lengths)
+        given_y = not (y is None or isinstance(y, str) and y == "no_validation")
+        raise ValueError(f"{'X or y' if given_y else 'X'}: {message}") from None
+
+
+def _reject_text(value, name):
+    if hasattr(value, "iloc") or hasattr(value, "tocsr"):
+        return  # pandas text columns are caught by reject_categorical; sparse data are numbers
+    try:
+        kind = np.asarray(value).dtype.kind
+    except (TypeError, ValueError):
+        return  # ragged input: scikit-learn's own check reports it
+    if kind in "USV":
+        as_float_array(value, name)  # raises the shared "must be numeric" error
+
+
+def check_weights(sample_weight, n: int, name: str = "sample_weight"):
+    """``check_sample_weight`` whose length message names X as well (either may be wrong)."""
+    if (sample_weight is not None and not isinstance(sample_weight, (str, bytes))
+            and hasattr(sample_weight, "__len__") and getattr(sample_weight, "ndim", 1) >= 1
+            and len(sample_weight) != n):
+        raise ValueError(f"{name} has {len(sample_weight)} entries but X has {n} rows; pass one per row of X.")
+    return check_sample_weight(sample_weight, n, name)
+
+
+def normalised_weights(sample_weight, n: int, name: str = "sample_weight"):
+    w = check_weights(sample_weight, n, name)
     return w / w.sum()
+
+
+def check_n_samples(n: int, owner: str, name: str = "X"):
+    """At least two rows (the message keeps scikit-learn's "1 sample" wording)."""
+    if n < 2:
+        raise ValueError(f"{name} has {n} sample(s) (rows); {owner} needs at least 2.")
+
+
+def generator(random_state):
+    """``check_random_state`` whose errors name ``random_state`` (numpy's say "expected non-negative integer")."""
+    if isinstance(random_state, (bool, np.bool_)):  # True is an int to Python, not a seed
+        raise TypeError(
+            f"random_state must be None, a non-negative integer or a numpy Generator; got {random_state!r}."
+        )
+    try:
+        return check_random_state(random_state)
+    except ValueError as exc:
+        raise ValueError(
+            f"random_state must be None, a non-negative integer or a numpy Generator; got {random_state!r} ({exc})."
+        ) from None
+
+
+@contextmanager
+def allocation_for(name: str, value):
+    """Turn a failed allocation caused by the size argument ``name`` into a ValueError naming it."""
+    try:
+        yield
+    except MemoryError as exc:
+        raise ValueError(
+            f"{name}={value!r} needs more memory than is available ({exc}); use a smaller {name}."
+        ) from None
+
+
+def fixed_bandwidth(bandwidth, d: int):
+    """A user-given bandwidth (one number, or one per dimension) as d positive finite numbers."""
+    if isinstance(bandwidth, (bool, np.bool_)):
+        raise TypeError(f"bandwidth must be a number or {d} numbers; got {bandwidth!r}.")
+    try:
+        h = np.array(bandwidth, dtype=float, copy=True)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"bandwidth must be a number, one number per dimension, or a rule name; got {bandwidth!r}."
+        ) from None
+    h = np.full(d, float(h)) if h.ndim == 0 else h.reshape(-1)
+    if h.size != d:
+        raise ValueError(f"bandwidth has {h.size} values but X has {d} columns; pass one per column.")
+    if not np.all(np.isfinite(h) & (h > 0)):
+        raise ValueError(f"bandwidth must be finite and positive; got {h.tolist()}.")
+    return h
+
+
+def columns_without_spread(X) -> list:
+    """Indices of the columns of ``X`` whose values are all equal up to rounding.
+
+    Examples
+    --------
+    >>> columns_without_spread(np.array([[1.0, 3.0], [2.0, 3.0], [3.0, 3.0 + 1e-15]]))
+    [1]
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    span = np.ptp(X, axis=0)
+    scale = np.max(np.abs(X), axis=0)
+    return np.flatnonzero(span <= _SPREAD_ULPS * np.finfo(float).eps * scale).tolist()
 
 
 def effective_n(p) -> float:
@@ -123,12 +242,17 @@ def effective_n(p) -> float:
 
 
 def weighted_std(x, p) -> float:
-    m = np.dot(p, x)
-    var = np.dot(p, (x - m) ** 2)
+    # computed on x / max|x|: squares of values beyond 1e154 would overflow
+    scale = float(np.max(np.abs(x)))
+    if scale == 0.0:
+        return 0.0
+    z = x / scale
+    m = np.dot(p, z)
+    var = np.dot(p, (z - m) ** 2)
     n_eff = effective_n(p)
     if n_eff > 1:
         var *= n_eff / (n_eff - 1)
-    return float(np.sqrt(var))
+    return float(np.sqrt(var) * scale)
 
 
 def weighted_quantile(x, p, q):

@@ -31,11 +31,13 @@ import warnings
 
 import numpy as np
 
-from .._validation import check_option
+from .._validation import as_float_array, check_option
 from ..exceptions import NumericalWarning
 from ._common import (
     KERNELS,
     as_points,
+    check_n_samples,
+    columns_without_spread,
     direct_code,
     effective_n,
     expo_coefs,
@@ -61,9 +63,16 @@ _DIRECT_CV_MAX_N = 20_000
 
 def _prepare(X, weights):
     X = as_points(X, "X")
-    if X.shape[0] < 2:
-        raise ValueError(f"bandwidth selection needs at least 2 samples; got {X.shape[0]} sample.")
-    p = normalised_weights(weights, X.shape[0])
+    check_n_samples(X.shape[0], "bandwidth selection")
+    p = normalised_weights(weights, X.shape[0], "weights")
+    flat = columns_without_spread(X[p > 0])
+    if flat:
+        where = " among the rows with positive weight" if np.any(p == 0) else ""
+        raise ValueError(
+            f"X has no spread in column(s) {flat} (all values equal up to rounding{where}), so "
+            "every bandwidth rule would give 0; pass a numeric bandwidth instead (for "
+            "KernelDensity: bandwidth=<number>)."
+        )
     return X, p
 
 
@@ -76,11 +85,12 @@ def _robust_spread(x, p):
 
 
 def _check_spread(h, X):
-    bad = np.flatnonzero(~(h > 0))
+    # _prepare rejects columns without spread; what is left is a range too wide for float64
+    bad = np.flatnonzero(~(np.isfinite(h) & (h > 0)))
     if bad.size:
         raise ValueError(
-            f"X has zero spread in column(s) {bad.tolist()}, so a rule-of-thumb bandwidth is 0; "
-            "pass a numeric bandwidth instead."
+            f"X column(s) {bad.tolist()} span too wide a range for a finite bandwidth "
+            f"(got {h[bad].tolist()}); rescale X (for example divide by its largest value)."
         )
     return h
 
@@ -224,12 +234,12 @@ def _kernel_sums_at_samples(X, W, sd, kernel, self_convolution=False):
     return direct_kernel_sums(X, W, X, b, direct_code(kernel))
 
 
-def _loo_density(X, p, sd, kernel):
-    """Exact leave-one-out densities f_{-i}(x_i) with normalised weights p."""
+def _loo_density(X, p, sd, kernel, unit=1.0):
+    """Exact leave-one-out densities f_{-i}(x_i) with normalised weights p, times prod(unit)."""
     spec = KERNELS[kernel]
     b = sd * spec.scale_per_sd
     S = _kernel_sums_at_samples(X, p[:, None], sd, kernel)[:, 0]
-    const = np.prod(spec.norm / b)
+    const = np.prod(spec.norm / (b / unit))
     with np.errstate(divide="ignore", invalid="ignore"):
         return (S - p) * const / (1.0 - p)
 
@@ -239,19 +249,22 @@ def _self_convolution_norm(kernel):
     return {"laplacian": 0.25, "matern32": 1.0 / 6.4}[kernel]
 
 
-def _cv_objective(kind, X, p, kernel):
+def _cv_objective(kind, X, p, kernel, unit):
+    """The criterion in units of the start bandwidths ``unit``: densities are multiplied by
+    prod(unit), which shifts the log-likelihood and scales the LSCV criterion by constants (same
+    minimiser) and keeps both finite at any scale of X (1/prod(b) underflows for b ~ 1e300 in 2-D)."""
     spec = KERNELS[kernel]
 
     def objective(log_sd):
         sd = np.exp(np.atleast_1d(log_sd))
-        f = _loo_density(X, p, sd, kernel)
+        f = _loo_density(X, p, sd, kernel, unit)
         if kind == "cv_ml":
             if np.any(~(f > 0)):
                 return 1e300
             return -float(np.dot(p, np.log(f)))
         b = sd * spec.scale_per_sd
         S2 = _kernel_sums_at_samples(X, p[:, None], sd, kernel, self_convolution=True)[:, 0]
-        integral = float(np.dot(p, S2)) * np.prod(_self_convolution_norm(kernel) / b)
+        integral = float(np.dot(p, S2)) * np.prod(_self_convolution_norm(kernel) / (b / unit))
         return integral - 2.0 * float(np.dot(p, f))
 
     return objective
@@ -262,6 +275,7 @@ def _cross_validate(kind, X, weights, kernel, start):
 
     check_option(kernel, "kernel", list(KERNELS))
     X, p = _prepare(X, weights)
+    start = _check_start(start, X.shape[1])
     if kind == "lscv" and kernel not in ("laplacian", "matern32"):
         raise ValueError(
             f"lscv is exact only for kernel='laplacian' or 'matern32' (got {kernel!r}); use "
@@ -272,8 +286,8 @@ def _cross_validate(kind, X, weights, kernel, start):
             f"cross-validation with kernel={kernel!r} costs O(n^2) and n = {X.shape[0]} > "
             f"{_DIRECT_CV_MAX_N}; use kernel='laplacian' or 'matern32' (exact O(n log n))."
         )
-    s0 = np.log(scott(X, p) if start is None else np.broadcast_to(np.asarray(start, float), (X.shape[1],)))
-    objective = _cv_objective(kind, X, p, kernel)
+    s0 = np.log(scott(X, p) if start is None else start)
+    objective = _cv_objective(kind, X, p, kernel, np.exp(s0))
     lo, hi = np.log(1e-3), np.log(10.0)
     if X.shape[1] == 1:
         res = minimize_scalar(lambda v: objective(s0 + v), bounds=(lo, hi), method="bounded",
@@ -301,6 +315,21 @@ def _cross_validate(kind, X, weights, kernel, start):
             stacklevel=3,
         )
     return np.exp(np.atleast_1d(best))
+
+
+def _check_start(start, d):
+    """The starting bandwidths of the cross-validation search: None, or d positive numbers."""
+    if start is None:
+        return None
+    allowed = "a positive number" + ("" if d == 1 else f" or {d} positive numbers (one per column of X)")
+    if isinstance(start, (bool, np.bool_)):
+        raise TypeError(f"start must be None or {allowed}; got {start!r}.")
+    arr = as_float_array(start, "start", ndim=(0, 1)).reshape(-1)
+    if arr.size == 1:
+        arr = np.full(d, arr[0])
+    if arr.size != d or not np.all(arr > 0):
+        raise ValueError(f"start must be {allowed}; got {np.asarray(start).tolist()}.")
+    return arr
 
 
 def cv_ml(X, weights=None, kernel="laplacian", start=None):
@@ -347,7 +376,8 @@ def select_bandwidth(X, rule="scott", weights=None, kernel="gaussian"):
     >>> select_bandwidth(np.arange(10.0), "scott").round(3)
     array([1.91])
     """
-    check_option(rule, "bandwidth", list(RULES))
+    check_option(rule, "rule", list(RULES))
+    check_option(kernel, "kernel", list(KERNELS))
     if rule == "scott":
         return scott(X, weights)
     if rule == "silverman":

@@ -6,13 +6,14 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from .._params import ValidatedParams
 from .._validation import as_float_array, check_confidence_level, check_levels
-from ._common import as_points, effective_n, normalised_weights
+from ._common import N_JOBS_CONSTRAINT, as_points, effective_n, normalised_weights
 
 __all__ = ["ECDF"]
 
 
-class ECDF(BaseEstimator):
+class ECDF(ValidatedParams, BaseEstimator):
     """Exact weighted empirical CDF in one or more dimensions.
 
     ``F(t) = sum_j w_j [x_j <= t] / sum_j w_j`` (componentwise ``<=`` in d dimensions), with
@@ -33,6 +34,12 @@ class ECDF(BaseEstimator):
     weights_ : ndarray of shape (n,)
         Normalised sample weights.
 
+    Notes
+    -----
+    Degenerate samples need no special case: one row or identical values give the exact step
+    function (a single jump of height 1), and the DKW band of a very small sample is wide
+    (it is [0, 1] for one row at the 95% level).
+
     Examples
     --------
     >>> import numpy as np
@@ -47,6 +54,8 @@ class ECDF(BaseEstimator):
     >>> G.evaluate()
     array([0.3333..., 1.        , 0.6666...])
     """
+
+    _parameter_constraints = {"n_jobs": N_JOBS_CONSTRAINT}
 
     def __init__(self, n_jobs=None):
         self.n_jobs = n_jobs

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
+
+from .._params import Interval, ValidatedParams
+from ._common import check_n_samples, check_X, columns_without_spread
 
 __all__ = ["ECOD"]
 
 
-class ECOD(OutlierMixin, BaseEstimator):
+class ECOD(ValidatedParams, OutlierMixin, BaseEstimator):
     """Empirical-CDF-based outlier detection (Li, Zhao, Hu, Botta, Ionescu & Chen 2022).
 
     For each column j the left-tail ``F_j(x) = P(X_j <= x)`` and right-tail
@@ -47,6 +50,13 @@ class ECOD(OutlierMixin, BaseEstimator):
     labels_ : ndarray of shape (n,)
         1 for training outliers, 0 otherwise.
 
+    Notes
+    -----
+    A column whose values are all equal (up to rounding) carries no outlier information: its
+    skewness is taken as 0 and it adds 0 to every training score (``F = S = 1`` there); a new row
+    off that value gets the floored tail probability ``1 / (n + 1)`` in it. If every column is
+    constant, all training scores are 0 and no training row is flagged.
+
     Examples
     --------
     >>> import numpy as np
@@ -58,6 +68,8 @@ class ECOD(OutlierMixin, BaseEstimator):
     array([ 1, -1])
     """
 
+    _parameter_constraints = {"contamination": [Interval("real", 0, 0.5, closed="right")]}
+
     def __init__(self, contamination=0.1):
         self.contamination = contamination
 
@@ -66,16 +78,18 @@ class ECOD(OutlierMixin, BaseEstimator):
         from scipy.stats import skew
 
         c = self.contamination
-        if isinstance(c, bool) or not isinstance(c, (int, float, np.floating)) or not 0 < c <= 0.5:
-            raise ValueError(f"contamination must be a number in (0, 0.5]; got {c!r}.")
-        X = np.asarray(validate_data(self, X, dtype="numeric", ensure_all_finite=True, copy=True), float)
+        X = np.asarray(check_X(self, X, reset=True, dtype="numeric", ensure_all_finite=True, copy=True), float)
         n = X.shape[0]
-        if n < 2:
-            raise ValueError(f"ECOD needs at least 2 samples; got {n} sample.")
+        check_n_samples(n, "ECOD")
         self.X_sorted_ = np.sort(X, axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sk = skew(X, axis=0)
-        self.skewness_ = np.nan_to_num(sk, nan=0.0)
+        # a constant column has no skewness (scipy would warn about cancellation and return NaN)
+        sk = np.zeros(X.shape[1])
+        spread = np.setdiff1d(np.arange(X.shape[1]), columns_without_spread(X))
+        if spread.size:
+            cols = X[:, spread]
+            # skewness is scale free; dividing by max|x| keeps the third moments of huge values finite
+            sk[spread] = skew(cols / np.max(np.abs(cols), axis=0), axis=0)
+        self.skewness_ = sk
         from .._kernels.ecdf import SIDE_GE, SIDE_LE, ecdf_1d_at_samples
 
         ones = np.ones((n, 1))
@@ -96,8 +110,8 @@ class ECOD(OutlierMixin, BaseEstimator):
     def outlier_score(self, X):
         """Raw ECOD scores ``O`` of new rows against the training ECDFs (higher: more outlying)."""
         check_is_fitted(self)
-        X = np.asarray(validate_data(self, X, reset=False, dtype="numeric", ensure_all_finite=True,
-                                     copy=True), float)
+        X = np.asarray(check_X(self, X, reset=False, dtype="numeric", ensure_all_finite=True, copy=True),
+                       float)
         n = self.X_sorted_.shape[0]
         left = np.empty_like(X)
         right = np.empty_like(X)

@@ -9,9 +9,24 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_int, check_option, check_random_state
+from .._params import Interval, Options, ValidatedParams
+from .._validation import check_int, reject_categorical
 from . import bandwidth as _bw
-from ._common import KERNELS, as_points, direct_code, expo_coefs, normalised_weights, numba_threads, resolve_n_jobs
+from ._common import (
+    KERNELS,
+    N_JOBS_CONSTRAINT,
+    allocation_for,
+    as_points,
+    check_n_samples,
+    check_X,
+    direct_code,
+    expo_coefs,
+    fixed_bandwidth,
+    generator,
+    normalised_weights,
+    numba_threads,
+    resolve_n_jobs,
+)
 
 __all__ = ["KernelDensity"]
 
@@ -20,7 +35,7 @@ _DIRECT_AUTO_LIMIT = 5e7  # n * k kernel evaluations above which "auto" prefers 
 _FFT_EVAL_POINTS = {1: 4096, 2: 512}
 
 
-class KernelDensity(BaseEstimator):
+class KernelDensity(ValidatedParams, BaseEstimator):
     """Kernel density estimator with exact fast sums, FFT binning and boundary reflection.
 
     Parameters
@@ -52,6 +67,13 @@ class KernelDensity(BaseEstimator):
     weights_ : ndarray of shape (n,)
         Normalised sample weights.
 
+    Notes
+    -----
+    Degenerate samples: a column whose values are all equal (up to rounding) has no spread, so
+    every bandwidth rule would give 0 and the density would be a spike of height ~1e15; ``fit``
+    then raises a ``ValueError`` naming the column. A numeric ``bandwidth`` is accepted for such
+    data (the estimate is the kernel centred at the common value). At least two rows are needed.
+
     Examples
     --------
     >>> import numpy as np
@@ -64,6 +86,14 @@ class KernelDensity(BaseEstimator):
     1.0
     """
 
+    _parameter_constraints = {
+        "kernel": [Options(KERNELS)],
+        "bandwidth": [Interval("real", 0, None, closed="neither"), Options(_bw.RULES), "array-like"],
+        "method": [Options(_METHODS)],
+        "bounds": [None, "array-like"],
+        "n_jobs": N_JOBS_CONSTRAINT,
+    }
+
     def __init__(self, kernel="gaussian", bandwidth="scott", method="auto", bounds=None, n_jobs=None):
         self.kernel = kernel
         self.bandwidth = bandwidth
@@ -74,19 +104,16 @@ class KernelDensity(BaseEstimator):
     # ------------------------------------------------------------------ fitting
     def fit(self, X, y=None, sample_weight=None):
         """Store the sample and choose the bandwidth. ``X`` has shape (n,) or (n, d)."""
-        check_option(self.kernel, "kernel", list(KERNELS))
-        check_option(self.method, "method", list(_METHODS))
         if not hasattr(X, "iloc") and not hasattr(X, "tocsr"):  # numpy-like, not pandas or sparse
             X = np.asarray(X)
-            if X.ndim == 1:  # one-dimensional data: n points (checked by validate_data below)
+            if X.ndim == 1:  # one-dimensional data: n points (checked by check_X below)
                 X = X[:, None]
         # no copy: the fitted sample is only read, never written to
-        X = validate_data(self, X, reset=True, dtype="numeric", ensure_2d=True,
-                          ensure_all_finite=True, copy=False)
+        X = check_X(self, X, reset=True, dtype="numeric", ensure_2d=True, ensure_all_finite=True,
+                    copy=False)
         X = np.asarray(X, dtype=float)
         n, d = X.shape
-        if n < 2:
-            raise ValueError(f"KernelDensity needs at least 2 samples; got {n} sample.")
+        check_n_samples(n, "KernelDensity")
         p = np.full(n, 1.0 / n) if sample_weight is None else normalised_weights(sample_weight, n)
         if self.method == "fft" and d > 2:
             raise ValueError(f"method='fft' supports 1 or 2 dimensions; X has {d}. Use 'exact'.")
@@ -111,10 +138,9 @@ class KernelDensity(BaseEstimator):
         for k, pair in enumerate(b):
             if pair is None:
                 pair = (None, None)
-            if len(pair) != 2:
+            if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
                 raise ValueError(f"bounds[{k}] must be a (low, high) pair; got {pair!r}.")
-            lo = -np.inf if pair[0] is None else float(pair[0])
-            hi = np.inf if pair[1] is None else float(pair[1])
+            lo, hi = (_bound(v, k, default) for v, default in zip(pair, (-np.inf, np.inf)))
             if not lo < hi:
                 raise ValueError(f"bounds[{k}] = {pair!r}: low must be below high.")
             if X[:, k].min() < lo or X[:, k].max() > hi:
@@ -129,22 +155,10 @@ class KernelDensity(BaseEstimator):
         d = X.shape[1]
         bw = self.bandwidth
         if isinstance(bw, str):
-            check_option(bw, "bandwidth", list(_bw.RULES))
             with numba_threads(self.n_jobs):
                 h = _bw.select_bandwidth(X, bw, weights=p, kernel=self.kernel)
-        elif isinstance(bw, numbers.Real) and not isinstance(bw, bool):
-            h = np.full(d, float(bw))
         else:
-            try:
-                h = np.asarray(bw, dtype=float).reshape(-1)
-            except (TypeError, ValueError):
-                raise TypeError(
-                    f"bandwidth must be a number, one number per dimension, or a rule name; got {bw!r}."
-                ) from None
-            if h.size != d:
-                raise ValueError(f"bandwidth has {h.size} values but X has {d} columns.")
-        if not np.all(np.isfinite(h) & (h > 0)):
-            raise ValueError(f"bandwidth must be finite and positive; got {h.tolist()}.")
+            h = fixed_bandwidth(bw, d)
         return h
 
     def _reflect(self, X, p):
@@ -233,10 +247,7 @@ class KernelDensity(BaseEstimator):
                                                 resolve_n_jobs(self.n_jobs))[:, 0]
             # the reflected copies follow the sample in _aug, so its first n rows are the sample
             return S[: self.X_.shape[0]] * np.prod(spec.norm / b)
-        if hasattr(points, "iloc") or hasattr(points, "tocsr") or np.ndim(np.asarray(points)) == 2:
-            points = validate_data(self, points, reset=False, dtype="numeric", ensure_all_finite=True,
-                                   copy=True)
-        return self._evaluate(as_points(points, "points", self.n_features_in_))
+        return self._evaluate(_check_points(self, points, "points"))
 
     def _evaluate(self, P):
         out = np.zeros(P.shape[0])
@@ -266,7 +277,8 @@ class KernelDensity(BaseEstimator):
 
     def score_samples(self, X):
         """Log density at each row of X (``-inf`` where the density is zero)."""
-        dens = self.evaluate(X)
+        check_is_fitted(self)
+        dens = self._evaluate(_check_points(self, X, "X"))
         with np.errstate(divide="ignore"):
             return np.log(dens)
 
@@ -288,25 +300,27 @@ class KernelDensity(BaseEstimator):
             self.method == "auto" and d <= 2 and not KERNELS[self.kernel].exact_fast
             and self._aug[0].shape[0] * n**d > _DIRECT_AUTO_LIMIT
         )
-        if use_fft:
-            axes, dens = self._fft_grid(n)
-        else:
-            lo, hi = self._grid_limits()
-            axes = [np.linspace(lo[k], hi[k], n) for k in range(d)]
-            mesh = np.meshgrid(*axes, indexing="ij")
-            P = np.column_stack([m.ravel() for m in mesh])
-            dens = self._evaluate(P).reshape((n,) * d)
+        with allocation_for("n_points", n_points):
+            if use_fft:
+                axes, dens = self._fft_grid(n)
+            else:
+                lo, hi = self._grid_limits()
+                axes = [np.linspace(lo[k], hi[k], n) for k in range(d)]
+                mesh = np.meshgrid(*axes, indexing="ij")
+                P = np.column_stack([m.ravel() for m in mesh])
+                dens = self._evaluate(P).reshape((n,) * d)
         return (axes[0], dens) if d == 1 else (axes, dens)
 
     def sample(self, n_samples=1, random_state=None):
         """Draw from the fitted density (reflected at the bounds), shape (n_samples, d)."""
         check_is_fitted(self)
         n = check_int(n_samples, "n_samples", minimum=1)
-        rng = check_random_state(random_state)
-        idx = rng.choice(self.X_.shape[0], size=n, p=self.weights_)
+        rng = generator(random_state)
         b = self.bandwidth_ * KERNELS[self.kernel].scale_per_sd
-        noise = _standard_kernel_draws(self.kernel, (n, self.n_features_in_), rng)
-        out = self.X_[idx] + noise * b
+        with allocation_for("n_samples", n_samples):
+            idx = rng.choice(self.X_.shape[0], size=n, p=self.weights_)
+            noise = _standard_kernel_draws(self.kernel, (n, self.n_features_in_), rng)
+            out = self.X_[idx] + noise * b
         for k, (lo, hi) in enumerate(self.bounds_):
             col = out[:, k]
             # fold back into [lo, hi]: matches the reflected density
@@ -317,6 +331,26 @@ class KernelDensity(BaseEstimator):
                 col[below] = 2 * lo - col[below]
                 col[above] = 2 * hi - col[above]
         return out
+
+
+def _bound(value, k, default):
+    """One side of ``bounds[k]`` as a float (None: open)."""
+    if value is None:
+        return default
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating)) \
+            or np.isnan(value):
+        raise TypeError(f"bounds[{k}] must hold numbers or None; got {value!r}.")
+    return float(value)
+
+
+def _check_points(estimator, points, name):
+    """Evaluation points as a new (k, d) array; pandas column names are checked against fit."""
+    reject_categorical(points, name)
+    if hasattr(points, "iloc") or getattr(points, "ndim", None) == 2:
+        # scikit-learn's feature-name and feature-count checks (their messages speak of X, so
+        # the count is left to as_points for other argument names); the values are checked below
+        validate_data(estimator, points, reset=False, skip_check_array=True, ensure_2d=name == "X")
+    return as_points(points, name, estimator.n_features_in_)
 
 
 def _standard_kernel_draws(kernel, size, rng):

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_option, check_sample_weight
+from .._params import Interval, Options, ValidatedParams
 from ..exceptions import NumericalWarning
-from . import bandwidth as _bw
-from ._common import KERNELS, direct_code, expo_coefs, numba_threads
+from ._common import (
+    KERNELS,
+    N_JOBS_CONSTRAINT,
+    check_n_samples,
+    check_weights,
+    check_X,
+    columns_without_spread,
+    direct_code,
+    expo_coefs,
+    fixed_bandwidth,
+    numba_threads,
+)
 
 __all__ = ["KernelRegression"]
 
 _KERNELS = ("laplacian", "matern32", "gaussian")
 
 
-class KernelRegression(RegressorMixin, BaseEstimator):
+class KernelRegression(ValidatedParams, RegressorMixin, BaseEstimator):
     """Nadaraya-Watson regression ``m(x) = sum_j w_j K(x - x_j) y_j / sum_j w_j K(x - x_j)``.
 
     With the Laplacian and Matérn-3/2 kernels both sums are computed exactly in
@@ -40,7 +49,8 @@ class KernelRegression(RegressorMixin, BaseEstimator):
     ----------
     bandwidth_ : ndarray of shape (d,)
     cv_score_ : float
-        Weighted mean leave-one-out squared error at ``bandwidth_``.
+        Weighted mean leave-one-out squared error at ``bandwidth_`` (inf if it overflows, for
+        ``|y|`` beyond about 1e154).
     n_features_in_, feature_names_in_
 
     Notes
@@ -48,6 +58,11 @@ class KernelRegression(RegressorMixin, BaseEstimator):
     Where every kernel weight underflows (a point thousands of bandwidths from all data) the
     ratio is undefined; the prediction is then the mean response of the nearest training points
     in scaled L1 distance (the limit of the Laplacian estimate), with a ``NumericalWarning``.
+
+    A column of X whose values are all equal (up to rounding) does not separate the training
+    rows; the rule-based bandwidths (and the start of the "cv" search) use a spread of 1 in that
+    column's units for it instead of 0. If every column is constant, the fit predicts the
+    weighted mean of y. At least two rows are needed.
 
     Examples
     --------
@@ -59,6 +74,13 @@ class KernelRegression(RegressorMixin, BaseEstimator):
     array([0.02, 0.96])
     """
 
+    _parameter_constraints = {
+        "kernel": [Options(_KERNELS)],
+        "bandwidth": [Options({"cv", "scott", "silverman"}), Interval("real", 0, None, closed="neither"),
+                      "array-like"],
+        "n_jobs": N_JOBS_CONSTRAINT,
+    }
+
     def __init__(self, kernel="laplacian", bandwidth="cv", n_jobs=None):
         self.kernel = kernel
         self.bandwidth = bandwidth
@@ -66,36 +88,29 @@ class KernelRegression(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y, sample_weight=None):
         """Store the data and choose the bandwidth."""
-        check_option(self.kernel, "kernel", list(_KERNELS))
-        X, y = validate_data(self, X, y, dtype="numeric", y_numeric=True, ensure_all_finite=True,
-                             copy=True)
+        X, y = check_X(self, X, y=y, reset=True, dtype="numeric", y_numeric=True, ensure_all_finite=True,
+                       copy=True)
         X = np.asarray(X, dtype=float)
         y = np.asarray(y, dtype=float)
         if y.ndim != 1:
             raise ValueError(f"y must be one-dimensional; got shape {y.shape}.")
         n, d = X.shape
-        if n < 2:
-            raise ValueError(f"KernelRegression needs at least 2 samples; got {n} sample.")
-        w = check_sample_weight(sample_weight, n)
+        check_n_samples(n, "KernelRegression")
+        w = check_weights(sample_weight, n)
         self.X_, self.y_, self.weights_ = X, y, w
         bw = self.bandwidth
         if isinstance(bw, str):
-            check_option(bw, "bandwidth", ["cv", "scott", "silverman"])
-            spread = X.std(axis=0)
-            base = np.where(spread > 0, spread, 1.0) * n ** (-1.0 / (d + 4))
+            base = _spread(X) * n ** (-1.0 / (d + 4))
             if bw == "silverman":
                 base = base * (4.0 / (d + 2)) ** (1.0 / (d + 4))
             h = self._cross_validate(base) if bw == "cv" else base
-        elif isinstance(bw, numbers.Real) and not isinstance(bw, bool):
-            h = np.full(d, float(bw))
         else:
-            h = np.asarray(bw, dtype=float).reshape(-1)
-            if h.size != d:
-                raise ValueError(f"bandwidth has {h.size} values but X has {d} columns.")
-        if not np.all(np.isfinite(h) & (h > 0)):
-            raise ValueError(f"bandwidth must be finite and positive; got {np.asarray(h).tolist()}.")
+            h = fixed_bandwidth(bw, d)
         self.bandwidth_ = h
-        self.cv_score_ = self._loo_error(np.log(h))
+        # the criterion is computed on y / max|y| (squares of |y| > 1e154 overflow); the score in
+        # y's units can still overflow to inf, the bandwidth cannot
+        scale = _y_scale(y)
+        self.cv_score_ = self._loo_error(np.log(h)) * scale * scale  # float products overflow to inf
         return self
 
     def _scaled(self, h):
@@ -122,8 +137,10 @@ class KernelRegression(RegressorMixin, BaseEstimator):
         return pred
 
     def _loo_error(self, log_h):
+        """Weighted mean leave-one-out squared error in units of max|y|."""
         pred = self._loo_predictions(np.exp(log_h))
-        return float(np.dot(self.weights_, (self.y_ - pred) ** 2) / self.weights_.sum())
+        scale = _y_scale(self.y_)
+        return float(np.dot(self.weights_, ((self.y_ - pred) / scale) ** 2) / self.weights_.sum())
 
     def _cross_validate(self, base):
         from scipy.optimize import minimize, minimize_scalar
@@ -145,8 +162,8 @@ class KernelRegression(RegressorMixin, BaseEstimator):
     def predict(self, X):
         """Fitted regression function at the rows of X, shape (k,)."""
         check_is_fitted(self)
-        Q = np.asarray(validate_data(self, X, reset=False, dtype="numeric", ensure_all_finite=True,
-                                     copy=True), dtype=float)
+        Q = np.asarray(check_X(self, X, reset=False, dtype="numeric", ensure_all_finite=True, copy=True),
+                       dtype=float)
         b = self._scaled(self.bandwidth_)
         w, y = self.weights_, self.y_
         with numba_threads(self.n_jobs):
@@ -175,3 +192,17 @@ class KernelRegression(RegressorMixin, BaseEstimator):
                 near = dist == dist.min()
                 pred[i] = np.dot(w[near], y[near]) / w[near].sum()
         return pred
+
+
+def _spread(X):
+    """Standard deviation of each column (1 for a column without spread), free of overflow."""
+    scale = np.max(np.abs(X), axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    sd = (X / scale).std(axis=0) * scale
+    sd[columns_without_spread(X)] = 1.0
+    return sd
+
+
+def _y_scale(y):
+    top = float(np.max(np.abs(y)))
+    return top if top > 0 else 1.0

@@ -47,7 +47,9 @@ class BandwidthSelection:
     pilot_h : ndarray (m,)
         Step-1 pilot bandwidths.
     bias_plus, bias_minus, variance_plus, variance_minus : ndarray (m,)
-        Step-2 bias and variance terms per side (their meaning depends on ``rule``).
+        Step-2 bias and variance terms per side (their meaning depends on ``rule``), in the units
+        of Q and x (a variance is in Q's squared units, so for ``|Q|`` beyond about 1e154 it is
+        reported as inf; the bandwidths are always finite).
     density : float
         Kernel density estimate of the running variable at the cutoff, f_X(0).
     h_den, pilot_h_den : float or None
@@ -183,16 +185,67 @@ def select_bandwidth(x, Q, quantiles, *, cutoff=0.0, treatment=None, method="sim
     >>> bw.h.shape, bool(np.all(bw.h > 0))
     ((3,), True)
     """
+    from .._validation import check_int, check_option
     from ._checks import check_rdd_inputs
-
-    x, Q, levels, treatment = check_rdd_inputs(x, Q, quantiles, cutoff=cutoff, treatment=treatment,
-                                               order=s + 1)
-    from .._validation import check_option
 
     check_option(method, "method", ["simple", "frechet"])
     check_option(kernel, "kernel", ["triangular", "epanechnikov", "uniform"])
     check_option(rule, "rule", ["plugin", "r3d"])
-    xc = x - cutoff
+    s = check_int(s, "s", minimum=0)
+    if s > 7:
+        raise ValueError(f"s must be at most 7 (the pilot fit has order s + 1 <= 8); got {s}.")
+    if not isinstance(coverage_correction, (bool, np.bool_)):
+        raise TypeError(f"coverage_correction must be True or False; got {coverage_correction!r}.")
+    x, Q, levels, treatment = check_rdd_inputs(x, Q, quantiles, cutoff=cutoff, treatment=treatment,
+                                               order=s + 1)
+    # The pilot fits raise x to powers up to s + 2 and the variances square Q, which overflow (or
+    # underflow) for magnitudes beyond 2**64; the plug-in rule is equivariant in the scales of x
+    # and Q, so such data are scaled by powers of two (exact in floating point) and the result
+    # scaled back. R3D 0.1's rule is invariant to the scale of Q but not of x (its "bias" is a
+    # coefficient in units of Q, not a derivative), so there x must be of moderate magnitude.
+    ex, eq = _binary_exponent(x - cutoff), _binary_exponent(Q)
+    if ex and rule == "r3d":
+        raise ValueError(
+            f"x - cutoff has magnitude {np.max(np.abs(x - cutoff)):.3g}, outside 2**-64 to 2**64, where "
+            "rule='r3d' (compat='r3d'), which depends on the scale of x, over- or underflows; rescale x "
+            "or use rule='plugin' (compat='distreg')."
+        )
+    sel = _select(np.ldexp(x - cutoff, -ex), np.ldexp(Q, -eq), levels, treatment, method, s, kernel,
+                  coverage_correction, rule)
+    return sel if ex == eq == 0 else _rescaled(sel, ex, eq)
+
+
+def _binary_exponent(a, limit=64):
+    """e with max|a| / 2**e in [0.5, 1) when that maximum lies beyond 2**±limit, else 0."""
+    top = float(np.max(np.abs(a)))
+    e = int(np.frexp(top)[1]) if top > 0 else 0
+    return e if abs(e) > limit else 0
+
+
+def _rescaled(sel, ex, eq):
+    """A selection computed for x / 2**ex and Q / 2**eq, in the units of x and Q."""
+    import dataclasses
+
+    def x_units(v):
+        return None if v is None else np.ldexp(v, ex)
+
+    # the plug-in bias is a derivative of order s + 1 (units Q / x^(s+1)); R3D's is a coefficient
+    # in the basis (x/h)^k (units of Q)
+    bias_exp = eq if sel.rule == "r3d" else eq - (sel.s + 1) * ex
+    h_den = None if sel.h_den is None else float(x_units(sel.h_den))
+    pilot_h_den = None if sel.pilot_h_den is None else float(x_units(sel.pilot_h_den))
+    # the reported bias and variance terms may leave the float range (a variance of Q ~ 1e300 is
+    # ~1e600): they become inf or 0 there, the bandwidths never do
+    with np.errstate(over="ignore", under="ignore"):
+        return dataclasses.replace(
+            sel, h=x_units(sel.h), pilot_h=x_units(sel.pilot_h), h_den=h_den, pilot_h_den=pilot_h_den,
+            density=float(np.ldexp(sel.density, -ex)), bias_plus=np.ldexp(sel.bias_plus, bias_exp),
+            bias_minus=np.ldexp(sel.bias_minus, bias_exp), variance_plus=np.ldexp(sel.variance_plus, 2 * eq),
+            variance_minus=np.ldexp(sel.variance_minus, 2 * eq))
+
+
+def _select(xc, Q, levels, treatment, method, s, kernel, coverage_correction, rule):
+    """select_bandwidth on checked inputs, with the running variable centred at the cutoff."""
     n = xc.size
     m = levels.size
     r3d = rule == "r3d"

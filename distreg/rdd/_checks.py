@@ -48,7 +48,10 @@ def check_rdd_inputs(x, Q, quantiles, *, cutoff, treatment=None, order=2):
     if Q.shape[0] != x.shape[0]:
         raise ValueError(f"Q has {Q.shape[0]} rows but x has {x.shape[0]} units; pass one row per unit.")
     if Q.shape[1] != levels.size:
-        raise ValueError(f"Q has {Q.shape[1]} columns but there are {levels.size} quantile levels.")
+        raise ValueError(
+            f"Q has {Q.shape[1]} columns but quantiles has {levels.size} level(s); pass one column of Q "
+            "per level."
+        )
     n_plus = int(np.sum(x >= cutoff))
     n_minus = int(np.sum(x < cutoff))
     if n_plus == 0 or n_minus == 0:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import (check_1d, check_confidence_level, check_int, check_levels, check_option,
-                           check_random_state)
+from .._params import Interval, Options, ValidatedParams
+from .._validation import as_float_array, check_1d, check_confidence_level, check_int, check_levels, check_option
+from ..nonparametric._common import allocation_for, generator
 from ._bandwidth import select_bandwidth
-from ._checks import check_cutoff, check_rdd_inputs
+from ._checks import check_rdd_inputs
 from ._inference import multiplier_inference
 from ._local_polynomial import fit_side
 from ._monotone import isotonic, rearrange, rearrange_r3d
@@ -22,7 +21,7 @@ __all__ = ["R3D"]
 _TESTS = ("nullity", "homogeneity", "gini")
 
 
-class R3D(BaseEstimator):
+class R3D(ValidatedParams, BaseEstimator):
     """Regression discontinuity design with distribution-valued outcomes (Van Dijcke 2025).
 
     Each unit i has a running variable x_i and a sample of micro outcomes; treatment switches at
@@ -122,6 +121,27 @@ class R3D(BaseEstimator):
     (3, 2)
     """
 
+    _parameter_constraints = {
+        "cutoff": [Interval("real", None, None)],
+        "method": [Options({"simple", "frechet"})],
+        # orders up to 8 are supported; the bandwidth's pilot fit uses order s + 1
+        "p": [Interval("int", 0, 8)],
+        "s": [Interval("int", 0, 7)],
+        "kernel": [Options({"epanechnikov", "triangular", "uniform"})],
+        "bandwidth": [Options({"mse"}), Interval("real", 0, None, closed="neither"), "array-like"],
+        "bandwidth_den": [None, Interval("real", 0, None, closed="neither")],
+        "quantiles": [None, Interval("real", 0, 1, closed="neither"), "array-like"],
+        "fuzzy": [bool],
+        "n_boot": [Interval("int", 0, None)],
+        "confidence_level": [Interval("real", 0, 1, closed="neither")],
+        "tests": [Options(_TESTS), "array-like"],
+        "test_ranges": [None, "array-like"],
+        "coverage_correction": [bool],
+        "vce": [None, Options({"hc0", "hc2", "hc3"})],
+        "compat": [Options({"distreg", "r3d"})],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, cutoff=0.0, method="simple", p=2, s=1, kernel="epanechnikov", bandwidth="mse",
                  bandwidth_den=None, quantiles=None, fuzzy=False, n_boot=200, confidence_level=0.95,
                  tests=(), test_ranges=None, coverage_correction=False, vce=None, compat="distreg",
@@ -146,28 +166,16 @@ class R3D(BaseEstimator):
 
     # ------------------------------------------------------------------ parameters
     def _check_params(self):
-        check_cutoff(self.cutoff)
-        check_option(self.method, "method", ["simple", "frechet"])
-        check_option(self.kernel, "kernel", ["epanechnikov", "triangular", "uniform"])
-        check_option(self.compat, "compat", ["distreg", "r3d"])
-        self._vce()
-        p = check_int(self.p, "p", minimum=0)
-        s = check_int(self.s, "s", minimum=0)
-        if p > 8:
-            raise ValueError(f"p={p} is too large; local polynomials of order <= 8 are supported.")
-        check_int(self.n_boot, "n_boot", minimum=0)
-        check_confidence_level(self.confidence_level)
-        tests = (self.tests,) if isinstance(self.tests, str) else tuple(self.tests or ())
-        for t in tests:
-            check_option(t, "tests", _TESTS)
-        if not isinstance(self.fuzzy, (bool, np.bool_)):
-            raise TypeError(f"fuzzy must be True or False; got {self.fuzzy!r}.")
-        return p, s, tests
+        # the constructor parameters (fit is checked by ValidatedParams; fit_quantiles and
+        # from_frame come here first); only the entries of `tests` need a check of their own
+        self._validate_parameters()
+        tests = _check_tests(self.tests)
+        return int(self.p), int(self.s), tests
 
     def _vce(self):
         if self.vce is None:
             return "hc0" if self.compat == "r3d" else "hc3"
-        return check_option(self.vce, "vce", ["hc0", "hc2", "hc3"])
+        return self.vce
 
     def _levels(self):
         if self.quantiles is None:
@@ -210,6 +218,12 @@ class R3D(BaseEstimator):
         self._check_params()
         levels = self._levels()
         x = check_1d(x, "x")
+        if isinstance(samples, (str, bytes)) or not hasattr(samples, "__len__") or np.ndim(
+                samples if isinstance(samples, np.ndarray) else [0]) == 0:
+            raise TypeError(
+                "samples must be a list with one 1-D array of micro outcomes per unit (or a 2-D "
+                f"array with one row per unit); got {type(samples).__name__}."
+            )
         n_samples = len(samples) if not isinstance(samples, np.ndarray) else samples.shape[0]
         if n_samples != x.shape[0]:
             raise ValueError(f"samples has {n_samples} units but x has {x.shape[0]}; pass one sample per unit.")
@@ -277,11 +291,17 @@ class R3D(BaseEstimator):
         cols = {"unit": unit, "running": running, "outcome": outcome, "treatment": treatment,
                 "weight": weight, "cluster": cluster}
         for role, c in cols.items():
-            if c is not None and c not in df.columns:
+            if c is not None and (not isinstance(c, (str, int)) or c not in df.columns):
                 raise ValueError(f"{role}={c!r} is not a column of df; columns are {list(df.columns)}.")
-        if df[outcome].isna().any():
-            raise ValueError(f"outcome column {outcome!r} contains NaN; drop or impute those rows first.")
-        groups = df.groupby(unit, sort=True)
+        if len(df) == 0:
+            raise ValueError("df has no rows; pass one row per micro observation.")
+        if df[unit].isna().any():
+            raise ValueError(f"unit column {unit!r} contains missing ids; give every row a unit id.")
+        for role in ("running", "outcome", "treatment", "weight"):
+            if cols[role] is not None:
+                # numbers only (the shared rule for categorical and text columns), no NaN
+                as_float_array(df[cols[role]], f"{role} column {cols[role]!r}")
+        groups = df.groupby(unit, sort=True, observed=True)
         per_unit = {}
         for role in ("running", "treatment", "cluster"):
             c = cols[role]
@@ -312,14 +332,7 @@ class R3D(BaseEstimator):
         n, m = Q.shape
         if self.method == "frechet" and m < 2:
             raise ValueError("method='frechet' needs at least two quantile levels.")
-        clusters = None
-        if cluster is not None:
-            cl = np.asarray(cluster)
-            if cl.shape != (n,):
-                raise ValueError(f"cluster must have one id per unit (shape ({n},)); got shape {cl.shape}.")
-            if cl.dtype.kind == "f" and np.isnan(cl).any():
-                raise ValueError("cluster contains NaN; give every unit a cluster id.")
-            _, clusters = np.unique(cl, return_inverse=True)
+        clusters = None if cluster is None else _cluster_codes(cluster, n)
         r3d = self.compat == "r3d"
         xc = x - cutoff
 
@@ -327,7 +340,6 @@ class R3D(BaseEstimator):
         selection = None
         h_den = self.bandwidth_den
         if isinstance(self.bandwidth, str):
-            check_option(self.bandwidth, "bandwidth", ["mse"])
             selection = select_bandwidth(
                 x, Q if Q_bw is None else Q_bw, levels, cutoff=cutoff,
                 treatment=treatment if self.fuzzy else None, method=self.method, s=s,
@@ -337,7 +349,7 @@ class R3D(BaseEstimator):
             if self.fuzzy and h_den is None:
                 h_den = selection.h_den
         else:
-            h = np.asarray(self.bandwidth, dtype=float).reshape(-1)
+            h = as_float_array(self.bandwidth, "bandwidth", ndim=(0, 1)).reshape(-1)
             if h.size == 1:
                 h = np.full(m, h[0])
             if h.size != m or not np.all(np.isfinite(h) & (h > 0)):
@@ -353,8 +365,6 @@ class R3D(BaseEstimator):
                                                  coverage_correction=self.coverage_correction,
                                                  rule="r3d" if r3d else "plugin")
                 h_den = selection_den.h_den
-            if isinstance(h_den, bool) or not isinstance(h_den, numbers.Real) or not h_den > 0:
-                raise ValueError(f"bandwidth_den must be a positive number; got {h_den!r}.")
             h_den = float(h_den)
 
         # local polynomial fits on both sides
@@ -496,20 +506,17 @@ class R3D(BaseEstimator):
         """
         check_is_fitted(self, "tau_")
         level = check_confidence_level(self.confidence_level if confidence_level is None else confidence_level)
-        tests = self._tests if tests is None else ((tests,) if isinstance(tests, str) else tuple(tests))
-        for t in tests:
-            check_option(t, "tests", _TESTS)
+        tests = self._tests if tests is None else _check_tests(tests)
         n = self.n_units_
         if multipliers is None:
             B = check_int(self.n_boot if n_boot is None else n_boot, "n_boot", minimum=1)
-            rng = check_random_state(self.random_state if random_state is None else random_state)
+            rng = generator(self.random_state if random_state is None else random_state)
             rows = n if self._clusters is None else self.n_clusters_
-            xi = rng.standard_normal((rows, B))
+            with allocation_for("n_boot", B):
+                xi = rng.standard_normal((rows, B))
             if self._clusters is not None:
                 xi = xi[self._clusters]
         else:
-            from .._validation import as_float_array
-
             xi = as_float_array(multipliers, "multipliers", ndim=2)
             if self._clusters is not None and xi.shape[0] == self.n_clusters_ and xi.shape[0] != n:
                 xi = xi[self._clusters]
@@ -550,7 +557,9 @@ class R3D(BaseEstimator):
         check_is_fitted(self, "tau_")
         from ..distributions import QuantileFunction
 
-        x = check_1d(np.asarray(x, dtype=float).reshape(-1), "x")
+        x = as_float_array(x, "x", ndim=(0, 1)).reshape(-1)
+        if x.size == 0:
+            raise ValueError("x is empty; pass at least one value of the running variable.")
         reach = float(np.max(self.bandwidth_))
         far = np.abs(x - self.cutoff) > reach
         if far.any():
@@ -567,3 +576,35 @@ class R3D(BaseEstimator):
         """tau(q) with the uniform band and a zero line (see :func:`distreg.plotting.rdd.plot_r3d_effects`)."""
         check_is_fitted(self, "tau_")
         return self.result_.plot(ax=ax, **kwargs)
+
+
+def _check_tests(tests):
+    """The names of the requested tests as a tuple (one name may be passed as a string)."""
+    if isinstance(tests, str):
+        tests = (tests,)
+    elif tests is None:
+        tests = ()
+    elif not hasattr(tests, "__iter__"):
+        raise TypeError(f"tests must be a name or a list of names from {_TESTS}; got {tests!r}.")
+    tests = tuple(tests)
+    for t in tests:
+        check_option(t, "tests", _TESTS)
+    return tests
+
+
+def _cluster_codes(cluster, n):
+    """Cluster ids (numbers, strings or categories) as codes 0..k-1 in sorted-id order."""
+    import pandas as pd
+
+    cl = np.asarray(cluster)
+    if cl.shape != (n,):
+        raise ValueError(f"cluster must have one id per unit (shape ({n},)); got shape {cl.shape}.")
+    if pd.isna(cl).any():
+        raise ValueError("cluster contains missing ids (NaN or None); give every unit a cluster id.")
+    try:
+        _, codes = np.unique(cl, return_inverse=True)
+    except TypeError:
+        raise TypeError(
+            "cluster ids must be of one kind (all numbers or all strings) so that they can be sorted."
+        ) from None
+    return codes

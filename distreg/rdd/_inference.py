@@ -26,8 +26,24 @@ def gini_from_quantiles(levels, qf):
 
     The quantile function is padded flat to levels 0 and 1, the mean and the Lorenz curve are
     integrated by the trapezoid rule and G = 1 - 2 * area under the Lorenz curve, clipped to
-    [0, 1] (the R3D package's discretisation). Rows of a 2-D ``qf`` are handled at once; a row
-    with non-positive mean gives NaN (the Gini coefficient is undefined there).
+    [0, 1] (the R3D package's discretisation). Rows of a 2-D ``qf`` are handled at once.
+
+    Parameters
+    ----------
+    levels : array-like (m,)
+        Strictly increasing levels in [0, 1].
+    qf : array-like (m,) or (k, m)
+        Quantiles at ``levels`` (one row per distribution).
+
+    Returns
+    -------
+    float or ndarray (k,)
+
+    Raises
+    ------
+    ValueError
+        If a row has a non-positive mean: the Gini coefficient is defined for non-negative
+        outcomes (incomes, ...) with a positive mean.
 
     Examples
     --------
@@ -35,10 +51,29 @@ def gini_from_quantiles(levels, qf):
     >>> round(float(gini_from_quantiles(lv, lv)), 6)
     0.333102
     """
-    levels = np.asarray(levels, dtype=float)
-    qf = np.asarray(qf, dtype=float)
-    one = qf.ndim == 1
-    Q = np.atleast_2d(qf)
+    from .._validation import as_float_array
+
+    levels = as_float_array(levels, "levels", ndim=1)
+    if levels.size == 0 or np.any((levels < 0) | (levels > 1)) or np.any(np.diff(levels) <= 0):
+        raise ValueError("levels must be a non-empty, strictly increasing sequence of levels in [0, 1].")
+    qf = as_float_array(qf, "qf", ndim=(1, 2))
+    if qf.shape[-1] != levels.size:
+        raise ValueError(
+            f"qf has {qf.shape[-1]} values per row but there are {levels.size} levels; pass one "
+            "quantile per level."
+        )
+    g = _gini_rows(levels, np.atleast_2d(qf))
+    if np.isnan(g).any():
+        rows = np.flatnonzero(np.isnan(g))[:5].tolist()
+        raise ValueError(
+            f"qf has a non-positive mean (row(s) {rows}); the Gini coefficient is defined for "
+            "non-negative outcomes with a positive mean."
+        )
+    return float(g[0]) if qf.ndim == 1 else g
+
+
+def _gini_rows(levels, Q):
+    """Gini coefficients of the rows of Q (NaN where a row's mean is not positive)."""
     lv = levels
     if lv[0] > 0:
         lv = np.concatenate([[0.0], lv])
@@ -53,8 +88,7 @@ def gini_from_quantiles(levels, qf):
         lorenz = np.concatenate([np.zeros((Q.shape[0], 1)), np.cumsum(pieces, axis=1)], axis=1) / mean[:, None]
         area = (0.5 * (lorenz[:, 1:] + lorenz[:, :-1]) * dp).sum(axis=1)
     g = np.clip(1.0 - 2.0 * area, 0.0, 1.0)
-    g = np.where(mean > 0, g, np.nan)
-    return float(g[0]) if one else g
+    return np.where(mean > 0, g, np.nan)
 
 
 def order_statistic_index(confidence_level: float, B: int) -> int:
@@ -100,11 +134,19 @@ class R3DInference:
 def _ranges(test_ranges, levels):
     if test_ranges is None:
         return [(float(levels[0]), float(levels[-1]))]
+    from .._validation import as_float_array
+
     out = []
-    if np.ndim(test_ranges) == 1 and len(test_ranges) >= 2 and np.isscalar(test_ranges[0]):
+    if isinstance(test_ranges, (str, bytes)) or not hasattr(test_ranges, "__len__"):
+        raise TypeError(
+            f"test_ranges must be a list of level ranges such as [(0.1, 0.5), (0.5, 0.9)]; got {test_ranges!r}."
+        )
+    if len(test_ranges) == 0:
+        raise ValueError("test_ranges is empty; pass None (all levels) or at least one range of levels.")
+    if len(test_ranges) >= 2 and all(np.isscalar(r) for r in test_ranges):
         test_ranges = [test_ranges]
     for r in test_ranges:
-        r = np.sort(np.asarray(r, dtype=float).reshape(-1))
+        r = np.sort(as_float_array(r, "test_ranges", ndim=(0, 1)).reshape(-1))
         if r.size < 2:
             raise ValueError(f"test_ranges: each range needs at least two levels; got {r.tolist()}.")
         if r.min() < levels[0] - 1e-12 or r.max() > levels[-1] + 1e-12:
@@ -151,15 +193,16 @@ def multiplier_inference(xi, parts, tau, levels, *, confidence_level, tests, tes
     ranges = _ranges(test_ranges, levels)
     for test in tests:
         if test == "gini":
-            g_plus = gini_from_quantiles(levels, m_plus)
-            g_minus = gini_from_quantiles(levels, m_minus)
+            g_plus = _gini_rows(levels, m_plus[None, :])[0]
+            g_minus = _gini_rows(levels, m_minus[None, :])[0]
             if not (np.isfinite(g_plus) and np.isfinite(g_minus)):
                 raise ValueError(
                     "The Gini test needs boundary quantile functions with a positive mean "
                     "(non-negative outcomes such as incomes); drop 'gini' from tests."
                 )
             diff = g_plus - g_minus
-            boot = gini_from_quantiles(levels, m_plus[None, :] + nu_plus) - gini_from_quantiles(
+            # draws whose mean is not positive have no Gini coefficient and are dropped below
+            boot = _gini_rows(levels, m_plus[None, :] + nu_plus) - _gini_rows(
                 levels, m_minus[None, :] + nu_minus)
             # R3D compares the uncentred draws with |diff|; centring at the estimate gives the
             # draws the null distribution of the estimation error, which is what a test needs.

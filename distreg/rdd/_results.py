@@ -42,14 +42,16 @@ class R3DResults:
 
     def _blocks(self, n_blocks):
         lv = self._est.quantiles_
-        edges = np.linspace(0.0, 1.0, n_blocks + 1)
+        # the block (k/n, (k+1)/n] of each level, so the cost grows with the levels, not n_blocks;
+        # the factor keeps a level such as 0.3 (0.3 * 10 = 3.0000000000000004) in (0.2, 0.3]
+        index = np.clip(np.ceil(lv * n_blocks * (1 - 1e-12)).astype(np.int64) - 1, 0, n_blocks - 1)
+        digits = max(2, len(str(n_blocks)) - 1)  # enough to tell the block edges apart
         rows = []
-        for a, b in zip(edges[:-1], edges[1:]):
-            sel = (lv > a) & (lv <= b)
-            if not sel.any():
-                continue
+        for k in np.unique(index):
+            a, b = k / n_blocks, (k + 1) / n_blocks
+            sel = index == k
             t = self.table[sel]
-            row = {"levels": f"({a:.2f}, {b:.2f}]", "n_levels": int(sel.sum()), "tau": t.tau.mean()}
+            row = {"levels": f"({a:.{digits}f}, {b:.{digits}f}]", "n_levels": int(sel.sum()), "tau": t.tau.mean()}
             if "uniform_lower" in t:
                 row.update({"uniform_lower": t.uniform_lower.mean(), "uniform_upper": t.uniform_upper.mean()})
             row["bandwidth"] = t.bandwidth.mean()
@@ -69,6 +71,9 @@ class R3DResults:
         -------
         distreg._results.Summary
         """
+        from .._validation import check_int
+
+        check_int(n_blocks, "n_blocks", minimum=1)
         e = self._est
         design = "fuzzy" if e.fuzzy else "sharp"
         info = [

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 import statsmodels.nonparametric.bandwidths as smbw
@@ -72,19 +74,66 @@ def test_lscv_objective_matches_quadrature(kernel):
     x = np.random.default_rng(6).normal(size=60)
     p = np.full(60, 1 / 60)
     h = 0.4
-    obj = B._cv_objective("lscv", x[:, None], p, kernel)(np.log([h]))
+    obj = B._cv_objective("lscv", x[:, None], p, kernel, np.ones(1))(np.log([h]))
     kde = KernelDensity(kernel=kernel, bandwidth=h).fit(x)
     brk = np.sort(x)
     isq = integrate.quad(lambda t: kde.evaluate([t])[0] ** 2, -12, 12, points=brk, limit=500)[0]
     assert_allclose(obj, isq - 2 * np.mean(_brute_loo(x, h, kernel)), rtol=1e-6)
     hs = B.lscv(x, kernel=kernel)
     assert hs[0] > 0
+    # in units of u the criterion is multiplied by u (its minimiser does not move)
+    assert_allclose(B._cv_objective("lscv", x[:, None], p, kernel, np.array([0.3]))(np.log([h])), 0.3 * obj,
+                    rtol=1e-12)
+
+
+@pytest.mark.parametrize("rule", ["cv_ml", "lscv"])
+def test_cross_validation_is_scale_equivariant(rule):
+    # the criteria are computed in units of the start bandwidth: in 2-D, 1/prod(b) underflowed
+    # for data of scale 1e300 and the search ended at its edge with a warning
+    X = np.random.default_rng(8).normal(size=(120, 2))
+    h = B.select_bandwidth(X, rule, kernel="laplacian")
+    for scale in (1e300, 1e-300):  # the same minimum within the search tolerance (1e-4 in log h)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # in particular no edge-of-range NumericalWarning
+            assert_allclose(B.select_bandwidth(X * scale, rule, kernel="laplacian"), h * scale, rtol=1e-3)
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="at least 2 samples"):
+    with pytest.raises(ValueError, match="X has 1 sample.*needs at least 2"):
         B.scott([1.0])
     with pytest.raises(ValueError, match="lscv"):
         B.lscv(np.arange(10.0), kernel="gaussian")
-    with pytest.raises(ValueError, match="bandwidth="):
+    with pytest.raises(ValueError, match="rule="):
         B.select_bandwidth(np.arange(10.0), "plugin")
+    with pytest.raises(ValueError, match="kernel="):
+        B.select_bandwidth(np.arange(10.0), "scott", kernel="gauss")
+    with pytest.raises(ValueError, match="weights must be non-negative"):
+        B.scott(np.arange(10.0), weights=np.r_[-1.0, np.ones(9)])
+    with pytest.raises(ValueError, match="start must be a positive number"):
+        B.cv_ml(np.arange(10.0), start=-1.0)
+    with pytest.raises(ValueError, match="start must be a positive number or 2"):
+        B.cv_ml(np.random.default_rng(0).normal(size=(20, 2)), start=[0.1, 0.2, 0.3])
+
+
+@pytest.mark.parametrize("rule", B.RULES)
+def test_degenerate_sample_is_a_clear_error(rule):
+    # all values equal, exactly or up to rounding: a bandwidth from the spread would be ~1e-16
+    for x in (np.full(200, 3.0), np.r_[np.full(199, 3.0), 3.0 + 1e-13]):
+        with pytest.raises(ValueError, match=r"no spread in column\(s\) \[0\]"):
+            B.select_bandwidth(x, rule, kernel="laplacian")
+    # all the weight on one value
+    with pytest.raises(ValueError, match="among the rows with positive weight"):
+        B.select_bandwidth(np.arange(10.0), rule, weights=np.r_[1.0, np.zeros(9)], kernel="laplacian")
+    # a second column without spread is named even when the first has spread
+    X = np.column_stack([np.arange(10.0), np.full(10, -2.0)])
+    with pytest.raises(ValueError, match=r"column\(s\) \[1\]"):
+        B.select_bandwidth(X, rule, kernel="laplacian")
+
+
+def test_rules_of_thumb_are_scale_equivariant_up_to_huge_values():
+    # the spread is computed on x / max|x|: squares of 1e300 would overflow to inf
+    x = np.random.default_rng(1).normal(size=300)
+    for rule in (B.scott, B.silverman, B.normal_reference):
+        h = rule(x)[0]
+        np.testing.assert_allclose(rule(x * 1e300)[0], h * 1e300, rtol=1e-12)
+        np.testing.assert_allclose(rule(x * 1e-300)[0], h * 1e-300, rtol=1e-12)

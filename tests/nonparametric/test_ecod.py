@@ -52,3 +52,27 @@ def test_bad_contamination():
         ECOD(contamination=0.7).fit(np.zeros((5, 2)))
     with pytest.raises(ValueError, match="NaN|infinity"):
         ECOD().fit(np.array([[0.0], [np.nan]]))
+
+
+@pytest.mark.parametrize("c", [0, -0.1, 0.51, 1, True, "auto", None])
+def test_contamination_outside_0_to_half_is_rejected_at_fit(c):
+    from distreg._params import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=r"ECOD: contamination must be a number in \(0, 0.5\]"):
+        ECOD(contamination=c).fit(np.arange(10.0)[:, None])
+
+
+def test_constant_columns_carry_no_outlier_information():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=50)
+    with_flat = ECOD().fit(np.column_stack([x, np.full(50, 4.0)]))
+    alone = ECOD().fit(x[:, None])
+    # no scipy cancellation warning, skewness 0, and the constant column adds nothing
+    assert with_flat.skewness_[1] == 0.0
+    np.testing.assert_allclose(with_flat.decision_scores_, alone.decision_scores_, rtol=1e-14)
+    # a new row off the constant value gets the floored tail probability 1/(n+1) there
+    new = with_flat.outlier_score([[x[0], 5.0]])
+    np.testing.assert_allclose(new - alone.outlier_score([[x[0]]]), np.log(51.0), rtol=1e-12)
+    everything_flat = ECOD().fit(np.full((30, 2), 1.5))
+    np.testing.assert_array_equal(everything_flat.decision_scores_, np.zeros(30))
+    assert everything_flat.labels_.sum() == 0

@@ -133,10 +133,58 @@ def test_bad_input(x):
         KernelDensity(bounds=(1.0, None)).fit(x)
     with pytest.raises(ValueError, match="fft"):
         KernelDensity(method="fft").fit(np.zeros((10, 3)) + np.arange(10)[:, None])
-    with pytest.raises(ValueError, match="zero spread"):
+    with pytest.raises(ValueError, match="no spread"):
         KernelDensity().fit(np.ones(5))
-    with pytest.raises(ValueError, match="features"):
+    with pytest.raises(ValueError, match="points has 2 column"):
         KernelDensity().fit(x).evaluate(np.zeros((2, 2)))
+    with pytest.raises(TypeError, match=r"bounds\[0\] must hold numbers"):
+        KernelDensity(bounds=("a", "b")).fit(x)
+    with pytest.raises(ValueError, match=r"bounds\[0\] must be a \(low, high\) pair"):
+        KernelDensity(bounds=[(0.0, 1.0, 2.0)]).fit(x)
+
+
+@pytest.mark.parametrize("bandwidth", [True, False, 0, -0.5, float("inf"), float("nan"), "plugin", {"a": 1}])
+def test_bad_bandwidth_is_rejected_at_fit_naming_it(x, bandwidth):
+    # True used to become 1.0; every value outside the documented set is rejected before fitting
+    with pytest.raises((ValueError, TypeError), match="bandwidth must be"):
+        KernelDensity(bandwidth=bandwidth).fit(x)
+
+
+@pytest.mark.parametrize("params, name", [({"kernel": "cosine"}, "kernel"), ({"method": "fast"}, "method"),
+                                          ({"n_jobs": 0}, "n_jobs"), ({"n_jobs": 1.5}, "n_jobs"),
+                                          ({"bounds": 3.0}, "bounds")])
+def test_constructor_parameters_are_checked_at_fit(x, params, name):
+    from distreg._params import InvalidParameterError
+
+    est = KernelDensity(**params)  # __init__ stores only
+    with pytest.raises(InvalidParameterError, match=f"KernelDensity: {name} must be"):
+        est.fit(x)
+
+
+@pytest.mark.parametrize("sample", [np.full(200, 3.0), np.r_[np.full(199, 3.0), 3.0 + 1e-13]])
+def test_sample_without_spread(sample):
+    # the rules of thumb gave a bandwidth of 4.6e-16 and a density of 8.6e14: now a clear error
+    with pytest.raises(ValueError, match=r"X has no spread in column\(s\) \[0\].*numeric bandwidth"):
+        KernelDensity().fit(sample)
+    # with a numeric bandwidth the estimate is the kernel centred at the common value
+    kde = KernelDensity(kernel="gaussian", bandwidth=0.5).fit(np.full(200, 3.0))
+    assert_allclose(kde.evaluate([3.0, 4.0]), [1 / np.sqrt(2 * np.pi * 0.25),
+                                              np.exp(-2.0) / np.sqrt(2 * np.pi * 0.25)], rtol=1e-12)
+
+
+def test_text_and_categorical_input_name_the_argument(x):
+    import pandas as pd
+
+    with pytest.raises(TypeError, match="X must be numeric"):
+        KernelDensity().fit(x.astype(str))
+    frame = pd.DataFrame({"g": pd.Categorical(np.where(x > 0, "a", "b")), "v": x})
+    with pytest.raises(TypeError, match="X column 'g' is categorical"):
+        KernelDensity().fit(frame)
+    kde = KernelDensity(bandwidth=0.5).fit(x)
+    with pytest.raises(TypeError, match="points is categorical"):
+        kde.evaluate(pd.Series(pd.Categorical(["a", "b"])))
+    with pytest.raises(ValueError, match="X contains NaN"):
+        kde.score_samples([np.nan])
 
 
 @pytest.mark.parametrize("kernel", ["laplacian", "matern32", "gaussian"])
@@ -147,3 +195,16 @@ def test_evaluate_at_sample_points(kernel, bounds):
     assert_allclose(kde.evaluate(), kde.evaluate(X), rtol=1e-10)
     par = KernelDensity(kernel=kernel, bandwidth=[0.3, 0.5], bounds=bounds, n_jobs=2).fit(X)
     assert_allclose(par.evaluate(), kde.evaluate(X), rtol=1e-10)
+
+
+def test_size_and_seed_arguments_of_sample_and_grid(x):
+    kde = KernelDensity(bandwidth=0.5).fit(x)
+    with pytest.raises(ValueError, match="n_samples=1000000000000 needs more memory"):
+        kde.sample(10**12)
+    with pytest.raises(ValueError, match="n_points=1000000000000 needs more memory"):
+        kde.evaluate_grid(10**12)
+    with pytest.raises(TypeError, match="random_state must be"):
+        kde.sample(3, random_state=True)
+    with pytest.raises(ValueError, match="random_state must be None, a non-negative integer"):
+        kde.sample(3, random_state=-5)
+    assert_allclose(kde.sample(4, random_state=3), kde.sample(4, random_state=np.random.default_rng(3)))

@@ -75,3 +75,27 @@ def test_bad_input(data):
         KernelRegression(bandwidth=[1.0]).fit(X, y)
     with pytest.raises(ValueError):
         KernelRegression().fit(X, y[:-1])
+    with pytest.raises(ValueError, match="n_jobs must be"):
+        KernelRegression(n_jobs=0).fit(X, y)
+    with pytest.raises(TypeError, match="bandwidth must be"):
+        KernelRegression(bandwidth=True).fit(X, y)
+    with pytest.raises(TypeError, match="y must be numeric"):
+        KernelRegression(bandwidth=0.5).fit(X, y.astype(str))  # "0.12" was parsed as a number
+    with pytest.raises(ValueError, match="X or y: Found array with dim 3"):
+        KernelRegression(bandwidth=0.5).fit(X[:, :, None], y)
+
+
+def test_constant_column_gets_unit_spread_and_constant_X_predicts_the_mean():
+    rng = np.random.default_rng(3)
+    x = rng.uniform(-1, 1, 80)
+    y = np.sin(3 * x) + 0.1 * rng.normal(size=80)
+    w = rng.uniform(0.5, 2.0, 80)
+    X = np.column_stack([x, np.full(80, 7.0)])
+    m = KernelRegression(bandwidth="scott").fit(X, y)
+    # the constant column's rule-of-thumb spread is 1 (in its units), not ~1e-16
+    assert_allclose(m.bandwidth_[1], 80 ** (-1 / 6), rtol=1e-12)
+    # it multiplies every kernel weight by the same factor, so the fit equals the 1-D one
+    one_d = KernelRegression(bandwidth=m.bandwidth_[:1]).fit(x[:, None], y)
+    assert_allclose(m.predict(X[:5]), one_d.predict(x[:5, None]), rtol=1e-10)
+    flat = KernelRegression().fit(np.full((80, 1), 2.0), y, sample_weight=w)
+    assert_allclose(flat.predict([[2.0], [2.5]]), np.full(2, np.dot(w, y) / w.sum()), rtol=1e-10)
