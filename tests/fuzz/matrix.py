@@ -9,13 +9,24 @@ silent NaN, or a hang (each call runs under a timeout).
 from __future__ import annotations
 
 import contextlib
+import re
 import signal
 import warnings
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["ARRAY_CORRUPTIONS", "Hang", "answer", "assert_clear_or_valid", "time_limit"]
+__all__ = [
+    "ARRAY_CORRUPTIONS",
+    "PARAMETER_CORRUPTIONS",
+    "Hang",
+    "answer",
+    "assert_clear_or_valid",
+    "names_argument",
+    "no_nan",
+    "run_case",
+    "time_limit",
+]
 
 
 class Hang(AssertionError):
@@ -123,6 +134,26 @@ ARRAY_CORRUPTIONS = {
 }
 
 
+#: out-of-range or wrongly typed values tried for every constructor parameter
+PARAMETER_CORRUPTIONS = {
+    "negative": -1, "zero": 0, "nan": np.nan, "unknown option": "bogus", "huge": 1e300,
+    "fraction": 0.5, "bool": True, "dict": {"bogus": 1.0}, "none": None,
+}
+
+
+def names_argument(message: str, names) -> bool:
+    """Some name appears as a whole word (case-sensitive: y is not 'your', X is not 'Expected')."""
+    return any(re.search(rf"(?<![A-Za-z0-9_]){re.escape(n)}(?![A-Za-z0-9_])", message) for n in names)
+
+
+def no_nan(value) -> bool:
+    """No NaN among the numbers of an array, a scalar or a DataFrame's numeric columns."""
+    if isinstance(value, pd.DataFrame):
+        value = value.select_dtypes("number").to_numpy()
+    arr = np.asarray(value)
+    return arr.dtype.kind not in "fc" or not np.isnan(arr).any()
+
+
 def _finite_result(result) -> bool:
     """Every number reachable in the result is finite or a deliberate ±inf bound."""
     if result is None:
@@ -162,7 +193,7 @@ def assert_clear_or_valid(call, names, *, valid=None, timeout: float = 30.0, cas
     call : callable
         Zero-argument call under test.
     names : str or sequence of str
-        Argument names of which at least one must appear in an error message.
+        Argument names of which at least one must appear as a whole word in an error message.
     valid : callable, optional
         ``valid(result) -> bool`` for a returned value; by default a result must contain no NaN.
     timeout : float
@@ -178,10 +209,14 @@ def assert_clear_or_valid(call, names, *, valid=None, timeout: float = 30.0, cas
     names = (names,) if isinstance(names, str) else tuple(names)
     kind, value, caught = answer(call, timeout=timeout)
     if kind == "error":
-        message = str(value)
-        assert any(n.lower() in message.lower() for n in names), (
-            f"{case}: the error does not name {' or '.join(names)}: {type(value).__name__}: {message}")
+        assert names_argument(str(value), names), (
+            f"{case}: the error does not name {' or '.join(names)} as a word: {type(value).__name__}: {value}")
     else:
         ok = valid(value) if valid is not None else _finite_result(value)
         assert ok, f"{case}: returned an invalid result without an error: {value!r:.300}"
     return kind, value, caught
+
+
+def run_case(call, names, valid=None, case="", timeout: float = 30.0) -> str:
+    """:func:`assert_clear_or_valid`, returning only the kind of answer ("error" or "result")."""
+    return assert_clear_or_valid(call, names, valid=valid, timeout=timeout, case=case)[0]

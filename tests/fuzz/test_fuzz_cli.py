@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 import tempfile
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from hypothesis import strategies as st
 
 from distreg.__main__ import main
 
-from .matrix import ARRAY_CORRUPTIONS, answer
+from .matrix import ARRAY_CORRUPTIONS, answer, names_argument
 
 RNG = np.random.default_rng(20261204)
 N = 30
@@ -128,10 +127,6 @@ OPTION_CASES = {
 OPTION_KEYS = sorted(OPTION_CASES)
 
 
-def _names(message, names):
-    return any(re.search(rf"(?<![A-Za-z0-9_]){re.escape(n)}(?![A-Za-z0-9_])", message) for n in names)
-
-
 def run_cli(argv):
     """(status, stdout, stderr) of main(argv), with warnings shown as main shows them."""
     out, err = io.StringIO(), io.StringIO()
@@ -149,7 +144,7 @@ def check_answer(argv, names, case):
     errors = [line for line in lines if line.startswith("distreg: error: ")]
     if status == 2:
         assert len(errors) == 1, f"{case}: status 2 needs exactly one error line:\n{err}"
-        assert _names(errors[0], names), f"{case}: the error does not name {' or '.join(names)}: {errors[0]}"
+        assert names_argument(errors[0], names), f"{case}: the error does not name {' or '.join(names)}: {errors[0]}"
         assert out == "", f"{case}: an error after printing results:\n{out}"
         return "error"
     assert status == 0 and not errors, f"{case}: status {status} with stderr:\n{err}"

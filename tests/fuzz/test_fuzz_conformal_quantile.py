@@ -44,7 +44,7 @@ from distreg.quantile import (
     make_noncrossing,
 )
 
-from .matrix import ARRAY_CORRUPTIONS, assert_clear_or_valid
+from .matrix import ARRAY_CORRUPTIONS, PARAMETER_CORRUPTIONS, no_nan, run_case
 
 # ---------------------------------------------------------------------------- valid data
 RNG = np.random.default_rng(20261213)
@@ -75,32 +75,6 @@ SCALAR_CORRUPTIONS = {
     "nan": np.nan, "inf": np.inf, "negative": -1.0, "zero": 0.0, "one": 1.0, "huge": 1e300, "text": "0.5",
     "bool": True, "none": None, "list out of range": [0.5, 1.5], "empty list": [],
 }
-PARAMETER_CORRUPTIONS = {
-    "negative": -1, "zero": 0, "nan": np.nan, "unknown option": "bogus", "huge": 1e300,
-    "fraction": 0.5, "bool": True, "dict": {"bogus": 1.0}, "none": None,
-}
-
-
-def _names_argument(message: str, names) -> bool:
-    """Some name appears as a whole word (case-sensitive: y is not 'your', X is not 'Expected')."""
-    return any(re.search(rf"(?<![A-Za-z0-9_]){re.escape(n)}(?![A-Za-z0-9_])", message) for n in names)
-
-
-def _no_nan(value) -> bool:
-    if isinstance(value, pd.DataFrame):
-        value = value.select_dtypes("number").to_numpy()
-    arr = np.asarray(value)
-    return arr.dtype.kind not in "fc" or not np.isnan(arr).any()
-
-
-def run_case(call, names, valid=None, case=""):
-    """assert_clear_or_valid with the whole-word naming rule; returns "error" or "result"."""
-    names = (names,) if isinstance(names, str) else tuple(names)
-    kind, value, _ = assert_clear_or_valid(call, names, valid=valid, timeout=30, case=case)
-    if kind == "error":
-        assert _names_argument(str(value), names), (
-            f"{case}: the error does not name {' or '.join(names)} as a word: {type(value).__name__}: {value}")
-    return kind
 
 
 def sweep(cases):
@@ -178,7 +152,7 @@ LR_WEIGHTS = LikelihoodRatioWeights().fit(X_CAL, X_NEW)
 
 def _valid_fit(est):
     """A fitted wrapper or model predicts without NaN on valid data."""
-    return _no_nan(est.predict(X_NEW))
+    return no_nan(est.predict(X_NEW))
 
 
 # ---------------------------------------------------------------------------- array arguments
@@ -194,7 +168,7 @@ def _wrapper_conformalize(name, y, **extra):
         return _fitted(name).conformalize(a["X"], a["y"], **kwargs)
 
     names = {"X": "X", "y": "y", **{k: k for k in extra}}
-    return call, {"X": X_CAL, "y": y, **extra}, names, lambda r, a: _no_nan(r.predict(X_NEW))
+    return call, {"X": X_CAL, "y": y, **extra}, names, lambda r, a: no_nan(r.predict(X_NEW))
 
 
 def _predict(name, method, **extra):
@@ -238,12 +212,12 @@ ARRAY_TARGETS = {
     "SplitConformalClassifier.predict_proba": _predict("SplitConformalClassifier", "predict_proba"),
     "AdaptiveConformalRegressor.update": (
         lambda a: _calibrated("AdaptiveConformalRegressor").update(a["X"], a["y"]), {"X": X_NEW, "y": Y_NEW},
-        {"X": "X", "y": "y"}, lambda r, a: _no_nan(r.predict_interval(X_NEW))),
+        {"X": "X", "y": "y"}, lambda r, a: no_nan(r.predict_interval(X_NEW))),
     "LikelihoodRatioWeights.fit": (
         lambda a: LikelihoodRatioWeights().fit(a["X_calibration"], a["X_test"]),
         {"X_calibration": X_CAL, "X_test": X_NEW}, {"X_calibration": ("X_calibration", "X"),
                                                     "X_test": ("X_test", "X")},
-        lambda r, a: _no_nan(r.predict(X_NEW))),
+        lambda r, a: no_nan(r.predict(X_NEW))),
     "LikelihoodRatioWeights.predict": (lambda a: LR_WEIGHTS.predict(a["X"]), {"X": X_NEW}, {"X": "X"}, None),
     # helpers of distreg.conformal
     "conformal_quantile": (lambda a: conformal_quantile(a["scores"], a["levels"]),
@@ -401,7 +375,7 @@ SCALAR_CASES = [(t, label) for t in SCALAR_TARGETS for label in SCALAR_CORRUPTIO
 def _valid_scalar_result(result):
     if hasattr(result, "args") and hasattr(result, "mean"):  # a frozen scipy distribution
         return bool(np.isfinite(result.mean()))
-    return _no_nan(result) if not isinstance(result, tuple) else all(_no_nan(r) for r in result)
+    return no_nan(result) if not isinstance(result, tuple) else all(no_nan(r) for r in result)
 
 
 @sweep(SCALAR_CASES)
@@ -487,7 +461,7 @@ def test_special_cases(key):
     if names:
         assert run_case(call, names, case=key) == "error", f"{key}: accepted"
     else:
-        assert _no_nan(call())
+        assert no_nan(call())
 
 
 # ---------------------------------------------------------------------------- constructor parameters
@@ -520,9 +494,9 @@ PARAMETER_CASES = [(e, p, label) for e, (make, _) in ESTIMATORS.items() for p in
 
 def _valid_estimator(est):
     if isinstance(est, LikelihoodRatioWeights):
-        return _no_nan(est.predict(X_NEW))
+        return no_nan(est.predict(X_NEW))
     if isinstance(est, SplitConformalClassifier):
-        return _no_nan(est.predict_proba(X_NEW))
+        return no_nan(est.predict_proba(X_NEW))
     return _valid_fit(est)
 
 

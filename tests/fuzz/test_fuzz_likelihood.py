@@ -10,7 +10,6 @@ coefficients and its predictions on the data it was fitted on are free of NaN.
 
 from __future__ import annotations
 
-import re
 import warnings
 
 import numpy as np
@@ -27,7 +26,7 @@ from distreg.likelihood import Design, maximize_likelihood
 from distreg.likelihood.survival_terms import survival_data
 from distreg.survival import compare_special_cases, profile_kappa
 
-from .matrix import ARRAY_CORRUPTIONS, assert_clear_or_valid
+from .matrix import ARRAY_CORRUPTIONS, PARAMETER_CORRUPTIONS, no_nan, run_case
 
 # ---------------------------------------------------------------------------- valid data
 RNG = np.random.default_rng(20261202)
@@ -47,11 +46,6 @@ SCALAR_CORRUPTIONS = {
     "nan": np.nan, "inf": np.inf, "negative": -1.0, "zero": 0.0, "huge": 1e300, "text": "1",
     "list": [0.5, 0.9], "bool": True, "none": None,
 }
-# out-of-range or wrongly typed constructor parameters
-PARAMETER_CORRUPTIONS = {
-    "negative": -1, "zero": 0, "nan": np.nan, "unknown option": "bogus", "huge": 1e300,
-    "fraction": 0.5, "bool": True, "dict": {"bogus": 1.0}, "none": None,
-}
 
 # ---------------------------------------------------------------------------- fitted models
 FITTED = {
@@ -64,31 +58,11 @@ FORMULA = NormalRegressor.from_formula("y ~ x + g", FRAME, scale_formula="~ g")
 KM = KaplanMeier().fit(TIME, EVENT)
 
 
-def _names_argument(message: str, names) -> bool:
-    """Some name appears as a whole word (case-sensitive: y is not 'your', X is not 'Expected')."""
-    return any(re.search(rf"(?<![A-Za-z0-9_]){re.escape(n)}(?![A-Za-z0-9_])", message) for n in names)
-
-
-def _no_nan(value) -> bool:
-    arr = np.asarray(value)
-    return arr.dtype.kind not in "fc" or not np.isnan(arr).any()
-
-
 def _valid_fit(model, X_used):
     """A fitted model: coefficients and predictions on its own X without NaN."""
     coefs = getattr(model, "coef_", {})
-    coef_ok = all(_no_nan(c) for c in (coefs.values() if isinstance(coefs, dict) else [coefs]))
-    return coef_ok and _no_nan(model.predict(X_used))
-
-
-def run_case(call, names, valid=None, case=""):
-    """assert_clear_or_valid with the stricter whole-word naming rule; returns the kind of answer."""
-    names = (names,) if isinstance(names, str) else tuple(names)
-    kind, value, _ = assert_clear_or_valid(call, names, valid=valid, timeout=30, case=case)
-    if kind == "error":
-        assert _names_argument(str(value), names), (
-            f"{case}: the error does not name {' or '.join(names)} as a word: {type(value).__name__}: {value}")
-    return kind
+    coef_ok = all(no_nan(c) for c in (coefs.values() if isinstance(coefs, dict) else [coefs]))
+    return coef_ok and no_nan(model.predict(X_used))
 
 
 # ---------------------------------------------------------------------------- array arguments
@@ -143,7 +117,7 @@ ARRAY_TARGETS = {
                                                    sample_weight=a["sample_weight"]),
                         {"time": TIME, "event": EVENT, "entry": ENTRY, "sample_weight": WEIGHTS},
                         {"time": "time", "event": "event", "entry": "entry", "sample_weight": "sample_weight"},
-                        lambda m, a: _no_nan(m.survival_function_["survival"]) and _no_nan(m.predict(TIME))),
+                        lambda m, a: no_nan(m.survival_function_["survival"]) and no_nan(m.predict(TIME))),
     "survival_data(time, event, entry)": (_survival_data, {"time": TIME, "event": EVENT, "entry": ENTRY},
                                           {"time": "time", "event": "event", "entry": "entry"}, None),
     "survival_data(lower, upper)": (_survival_data, {"lower": TIME, "upper": 1.5 * TIME},
@@ -281,7 +255,7 @@ PARAMETER_CASES = [(e, p, label) for e, params in PARAMETERS.items() for p in pa
 
 def _valid_estimator(est):
     if isinstance(est, KaplanMeier):
-        return _no_nan(est.survival_function_["survival"])
+        return no_nan(est.survival_function_["survival"])
     return _valid_fit(est, X)
 
 
@@ -371,7 +345,7 @@ FORMULA_KEYS = sorted(FORMULA_CASES)
 
 
 def _valid_formula_result(result, frame):
-    return _valid_fit(result, frame) if hasattr(result, "coef_") else _no_nan(result)
+    return _valid_fit(result, frame) if hasattr(result, "coef_") else no_nan(result)
 
 
 @settings(max_examples=len(FORMULA_KEYS), deadline=None, derandomize=True, database=None,
@@ -430,7 +404,7 @@ def test_degenerate_samples(key):
         warnings.simplefilter("ignore", NumericalWarning)
         model = call()
     if isinstance(model, KaplanMeier):
-        assert _no_nan(model.survival_function_["survival"]) and _no_nan(model.predict(TIME))
+        assert no_nan(model.survival_function_["survival"]) and no_nan(model.predict(TIME))
     else:
         assert _valid_fit(model, X) and np.all(np.isfinite(model.predict(X[:3])))
 

@@ -11,7 +11,6 @@ also non-negative and a distribution function lies in [0, 1].
 from __future__ import annotations
 
 import inspect
-import re
 
 import numpy as np
 import pandas as pd
@@ -23,7 +22,7 @@ from distreg.nonparametric import ECDF, ECOD, KernelDensity, KernelRegression
 from distreg.nonparametric import bandwidth as B
 from distreg.rdd import R3D, gini_from_quantiles, select_bandwidth
 
-from .matrix import ARRAY_CORRUPTIONS, assert_clear_or_valid
+from .matrix import ARRAY_CORRUPTIONS, PARAMETER_CORRUPTIONS, run_case
 
 # ---------------------------------------------------------------------------- valid data
 RNG = np.random.default_rng(20261203)
@@ -52,25 +51,6 @@ LEVEL_CORRUPTIONS = {
     "zero": 0.0, "one": 1.0, "above one": 1.5, "negative": -0.1, "nan": np.nan, "inf": np.inf,
     "empty": [], "nested": [[0.5]], "text": "0.5", "bool": True, "percent": 95, "none": None,
 }
-PARAMETER_CORRUPTIONS = {
-    "negative": -1, "zero": 0, "nan": np.nan, "unknown option": "bogus", "huge": 1e300,
-    "fraction": 0.5, "bool": True, "dict": {"bogus": 1.0}, "none": None,
-}
-
-
-def _names_argument(message: str, names) -> bool:
-    """Some name appears as a whole word (x is not "max", X is not "Expected")."""
-    return any(re.search(rf"(?<![A-Za-z0-9_]){re.escape(n)}(?![A-Za-z0-9_])", message) for n in names)
-
-
-def run_case(call, names, valid=None, case=""):
-    """assert_clear_or_valid with the whole-word naming rule; returns "error" or "result"."""
-    names = (names,) if isinstance(names, str) else tuple(names)
-    kind, value, _ = assert_clear_or_valid(call, names, valid=valid, timeout=30, case=case)
-    if kind == "error":
-        assert _names_argument(str(value), names), (
-            f"{case}: the error does not name {' or '.join(names)} as a word: {type(value).__name__}: {value}")
-    return kind
 
 
 def _finite(*values) -> bool:
