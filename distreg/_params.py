@@ -24,6 +24,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from .exceptions import InvalidParameterError
+
 __all__ = [
     "LEVELS",
     "SPLITTER",
@@ -35,15 +37,6 @@ __all__ = [
     "ValidatedParams",
     "validate_parameters",
 ]
-
-
-class InvalidParameterError(ValueError, TypeError):
-    """A constructor parameter has a value outside its allowed set.
-
-    It derives from both ``ValueError`` and ``TypeError``, so that ``except ValueError`` catches
-    an out-of-range number and ``except TypeError`` a value of the wrong type, as scikit-learn's
-    own parameter errors do.
-    """
 
 
 def _is_number(value, integer: bool) -> bool:
@@ -233,7 +226,7 @@ def validate_parameters(constraints: dict, params: dict, owner: str) -> None:
     >>> validate_parameters({"max_iter": [Interval("int", 1, None), None]}, {"max_iter": -1}, "Model")
     Traceback (most recent call last):
     ...
-    distreg._params.InvalidParameterError: Model: max_iter must be an integer >= 1 or None; got -1.
+    distreg.exceptions.InvalidParameterError: Model: max_iter must be an integer >= 1 or None; got -1.
     """
     for name, allowed in constraints.items():
         if name not in params:
@@ -277,7 +270,7 @@ class ValidatedParams:
     >>> Model(alpha=-1).fit()
     Traceback (most recent call last):
     ...
-    distreg._params.InvalidParameterError: Model: alpha must be a number >= 0; got -1.
+    distreg.exceptions.InvalidParameterError: Model: alpha must be a number >= 0; got -1.
     """
 
     _parameter_constraints: dict = {}

@@ -7,7 +7,14 @@ scikit-learn also catch distreg's.
 from sklearn.exceptions import ConvergenceWarning as _SklearnConvergenceWarning
 from sklearn.exceptions import NotFittedError
 
-__all__ = ["ConvergenceWarning", "DataError", "NotFittedError", "NumericalWarning"]
+__all__ = [
+    "ConvergenceWarning",
+    "DataError",
+    "InfiniteBoundsWarning",
+    "InvalidParameterError",
+    "NotFittedError",
+    "NumericalWarning",
+]
 
 
 class ConvergenceWarning(_SklearnConvergenceWarning):
@@ -24,3 +31,20 @@ class DataError(ValueError):
 
 class NumericalWarning(RuntimeWarning):
     """A computation lost accuracy (overflow, near-singular system) but still returned a result."""
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A constructor parameter has a value outside its allowed set (checked at ``fit``).
+
+    It derives from both ``ValueError`` and ``TypeError``, so that ``except ValueError`` catches
+    an out-of-range number and ``except TypeError`` a value of the wrong type, as scikit-learn's
+    own parameter errors do.
+    """
+
+
+class InfiniteBoundsWarning(UserWarning):
+    """A calibration set too small for the confidence level gave infinite bounds.
+
+    Issued only with ``allow_infinite_bounds=True``; without it the same situation is a
+    ``ValueError`` that says how many calibration points the level needs.
+    """

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator
 
-from distreg._params import InvalidParameterError, ValidatedParams
+from distreg._params import ValidatedParams
+from distreg.exceptions import InvalidParameterError
 
 SUBPACKAGES = ("continuous", "conformal", "discrete", "nonparametric", "quantile", "rdd", "survival")
 

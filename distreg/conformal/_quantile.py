@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 from .._validation import check_1d, check_confidence_level, check_int, check_levels
+from ..exceptions import InfiniteBoundsWarning
 
 __all__ = [
     "InfiniteBoundsWarning",
@@ -33,14 +34,6 @@ __all__ = [
 # that is an integer in exact arithmetic (0.9 * 100) is not pushed to the next integer by a
 # rounding error in the last bit.
 _DECIMALS = 9
-
-
-class InfiniteBoundsWarning(UserWarning):
-    """A calibration set too small for the confidence level gave infinite bounds.
-
-    Issued only with ``allow_infinite_bounds=True``; without it the same situation is a
-    ``ValueError`` that says how many calibration points the level needs.
-    """
 
 
 def _single_level(level, name: str) -> float:

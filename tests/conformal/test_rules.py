@@ -12,7 +12,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 from distreg import NormalRegressor
-from distreg._params import InvalidParameterError
+from distreg.exceptions import InvalidParameterError
 from distreg.conformal import (
     AdaptiveConformalRegressor,
     ConformalDistributionRegressor,

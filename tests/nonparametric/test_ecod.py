@@ -56,7 +56,7 @@ def test_bad_contamination():
 
 @pytest.mark.parametrize("c", [0, -0.1, 0.51, 1, True, "auto", None])
 def test_contamination_outside_0_to_half_is_rejected_at_fit(c):
-    from distreg._params import InvalidParameterError
+    from distreg.exceptions import InvalidParameterError
 
     with pytest.raises(InvalidParameterError, match=r"ECOD: contamination must be a number in \(0, 0.5\]"):
         ECOD(contamination=c).fit(np.arange(10.0)[:, None])

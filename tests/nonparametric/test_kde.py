@@ -154,7 +154,7 @@ def test_bad_bandwidth_is_rejected_at_fit_naming_it(x, bandwidth):
                                           ({"n_jobs": 0}, "n_jobs"), ({"n_jobs": 1.5}, "n_jobs"),
                                           ({"bounds": 3.0}, "bounds")])
 def test_constructor_parameters_are_checked_at_fit(x, params, name):
-    from distreg._params import InvalidParameterError
+    from distreg.exceptions import InvalidParameterError
 
     est = KernelDensity(**params)  # __init__ stores only
     with pytest.raises(InvalidParameterError, match=f"KernelDensity: {name} must be"):

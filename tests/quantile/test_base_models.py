@@ -164,7 +164,7 @@ def test_bad_input_base_models(engel):
 ])
 def test_parameters_are_refused_at_fit_naming_them(engel, make, param):
     # before, point was checked only at predict and the others at different places or not at all
-    from distreg._params import InvalidParameterError
+    from distreg.exceptions import InvalidParameterError
 
     X, y = engel
     est = make()
