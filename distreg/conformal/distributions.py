@@ -143,6 +143,8 @@ class _Recalibrated:
     """Shared parts of F̃(y | x) = G(F(y | x)), G piecewise linear through (U_(i), i/(n+1))."""
 
     _param_names = ("group",)
+    # the private methods evaluate the wrapped distribution on whole rows
+    _row_params = False
 
     def _setup(self, base, knots, group):
         self.base = base

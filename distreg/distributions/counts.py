@@ -225,9 +225,6 @@ class Poisson(_CountDistribution):
         k = np.floor(y)
         return np.where(k >= 0, special.pdtrc(np.maximum(k, 0), mu), 1.0)
 
-    def _ppf(self, q, mu):
-        return self._ppf_fix_bounds(q, stats.poisson.ppf(q, mu))
-
     def _mean(self, mu):
         return mu.copy()
 
@@ -412,7 +409,7 @@ class GeneralizedPoisson(_CountDistribution):
 
     def _rvs(self, rng, k, mu, xi):
         u = rng.uniform(size=(mu.shape[0], k))
-        return self._ppf(u, mu, xi)
+        return self._ppf(u, mu=mu, xi=xi)
 
 
 @register_example("Poisson")

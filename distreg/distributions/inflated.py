@@ -23,6 +23,8 @@ __all__ = ["ZeroInflated", "Hurdle"]
 
 class _Wrapped(DiscreteDistribution):
     _param_names = ("pi",)
+    # the private methods evaluate the wrapped distribution on whole rows
+    _row_params = False
 
     def __init__(self, base, pi):
         if not isinstance(base, DiscreteDistribution):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_float_array
-from ._base import Distribution, _bisect_ppf, logsumexp_rows
+from ._base import Distribution, _invert_cdf, logsumexp_rows
 from ._registry import register_example
 from .normal import Normal
 
@@ -72,12 +72,31 @@ class Mixture(Distribution):
     def _sf(self, y, weights):
         return sum(self._weights_for(weights, k) * c.sf(y) for k, c in enumerate(self.components))
 
-    def _log_component_density(self, y, weights):
-        comps = [c.log_density(y) for c in self.components]
+    def _log_component_sum(self, y, weights, method):
+        """log Σ_k w_k exp(method_k(y)) for a log-scale method of the components."""
+        comps = [getattr(c, method)(y) for c in self.components]
         with np.errstate(divide="ignore"):
             logw = np.log(weights)
         stacked = np.stack([logw[..., k] + comps[k] for k in range(len(comps))], axis=-1)
         return logsumexp_rows(stacked, axis=-1)
+
+    def _log_component_density(self, y, weights):
+        return self._log_component_sum(y, weights, "log_density")
+
+    def _logcdf(self, y, weights):
+        # from the components' log cdfs, finite where the mixture's cdf underflows; near 0 (a
+        # cdf close to one) log1p(-sf) keeps the relative accuracy that the sum loses
+        return self._log_near_one(self._log_component_sum(y, weights, "logcdf"), y, weights, self._sf)
+
+    def _logsf(self, y, weights):
+        return self._log_near_one(self._log_component_sum(y, weights, "logsf"), y, weights, self._cdf)
+
+    def _log_near_one(self, log_p, y, weights, complement):
+        high = log_p > -np.log(2.0)
+        if not high.any():
+            return log_p
+        with np.errstate(divide="ignore"):
+            return np.where(high, np.log1p(-complement(y, weights)), log_p)
 
     def logpdf(self, y):
         """Log density (continuous components)."""
@@ -135,17 +154,74 @@ class Mixture(Distribution):
         return _mode_by_search(self)
 
     def _ppf(self, q, weights):
-        return _bisect_ppf(self, q, {"weights": weights}, integer=self.discrete)
+        return self._invert(q, weights, upper=False)
+
+    def _isf(self, q, weights):
+        return self._invert(q, weights, upper=True)
+
+    def _level_reached(self, y, target_cdf, target_sf, on_sf, weights):
+        """F(y) >= target_cdf (or S(y) <= target_sf where ``on_sf``), used by the quantile search.
+
+        F(y) - q cancels wherever the mixture's cdf is flat at a partial sum of the weights (the
+        gap between separated components, where F = 1/2 over a long range). With B the
+        components whose cdf exceeds 1/2 at y (their sf is the accurate side) and A the others,
+        F(y) = W_B + Σ_A w_k F_k - Σ_B w_k S_k and S(y) = W_A - Σ_A w_k F_k + Σ_B w_k S_k, so both
+        comparisons reduce to one of the small sum Σ_A w_k F_k - Σ_B w_k S_k against
+        q - W_B or W_A - s, which is exactly 0 when the level is such a partial sum.
+        """
+        small, total_cdf, total_sf = np.zeros(y.shape), 0.0, 0.0
+        w_above, w_below = np.zeros(y.shape), np.zeros(y.shape)
+        sides = []
+        for k, c in enumerate(self.components):
+            w = self._weights_for(weights, k)
+            F, S = c.cdf(y), c.sf(y)
+            total_cdf, total_sf = total_cdf + w * F, total_sf + w * S
+            above = F > 0.5
+            sides.append(above)
+            small = small + np.where(above, -w * S, w * F)
+            w_above, w_below = w_above + np.where(above, w, 0.0), w_below + np.where(above, 0.0, w)
+        threshold = np.where(on_sf, w_below - target_sf, target_cdf - w_above)
+        if self.discrete:
+            # the cdf and sf exactly as cdf() and sf() round them, so that ppf(cdf(k)) is k
+            out = np.where(on_sf, total_sf <= target_sf, total_cdf >= target_cdf)
+        else:
+            out = small >= threshold
+        tie = threshold == 0
+        if tie.any():
+            # a level equal to a partial sum of the weights: the two small sums decide, and
+            # they may both underflow (far-apart components), so compare them in logs
+            with np.errstate(divide="ignore"):
+                logw = np.log(weights)
+            pos, neg = [], []
+            for k, (above, c) in enumerate(zip(sides, self.components)):
+                pos.append(np.where(above, -np.inf, logw[..., k] + c.logcdf(y)))
+                neg.append(np.where(above, logw[..., k] + c.logsf(y), -np.inf))
+            by_logs = logsumexp_rows(np.stack(pos, axis=-1)) >= logsumexp_rows(np.stack(neg, axis=-1))
+            out = np.where(tie, by_logs, out)
+        return out
+
+    def _invert(self, q, weights, upper):
+        # no closed form: bisection over the doubles (cost independent of the scale); for
+        # integer components the smallest double reaching the level is itself an integer
+        y = _invert_cdf(self, q, {"weights": weights}, upper=upper, integer=self.discrete)
+        return np.ceil(y) if self.discrete else y
 
     def _mean(self, weights):
         means = np.stack([c.mean() for c in self.components], axis=1)
-        return (weights * means).sum(axis=1)
+        return np.where(weights > 0, weights * means, 0.0).sum(axis=1)
 
     def _var(self, weights):
+        # law of total variance: Σ w_k (σ²_k + (μ_k - μ)²), a sum of non-negative terms;
+        # components without weight are left out (0 * inf), and an infinite component
+        # mean makes the variance infinite
         means = np.stack([c.mean() for c in self.components], axis=1)
         variances = np.stack([c.var() for c in self.components], axis=1)
-        mean = (weights * means).sum(axis=1)
-        return (weights * (variances + (means - mean[:, None]) ** 2)).sum(axis=1)
+        used = weights > 0
+        mean = np.where(used, weights * means, 0.0).sum(axis=1)
+        with np.errstate(invalid="ignore"):
+            terms = np.where(used, weights * (variances + (means - mean[:, None]) ** 2), 0.0)
+        var = terms.sum(axis=1)
+        return np.where(np.isinf(mean), np.inf, var)
 
     def _rvs(self, rng, k, weights):
         weights = weights[:, 0, :]

@@ -23,6 +23,25 @@ def _check_positive(name, value, cls):
         raise ValueError(f"{cls}: {name} must be positive; got minimum {np.min(value)}.")
 
 
+# log 2 split so that e * _LN2_HI is exact for every binary exponent e of a double (Cody & Waite
+# 1980, Ch. 6): _LN2_HI keeps the leading 32 bits, _LN2_LO the next 53
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+
+
+def _log_minus(y, mu):
+    """log(y) - mu for y > 0, accurate to about 1e-16 absolute however large log y is.
+
+    Computing log(y) first costs an absolute error of 1e-16 |log y| (7e-14 at y = 1e300),
+    which (log y - μ)/σ magnifies by 1/σ. Here y = m 2^e with m in [1/√2, √2) exactly, and
+    e log 2 - μ is formed with the exact product e * _LN2_HI, leaving only the small log(m).
+    """
+    m, e = np.frexp(y)
+    low = m < np.sqrt(0.5)
+    m, e = np.where(low, 2 * m, m), np.where(low, e - 1, e).astype(float)
+    return (e * _LN2_HI - mu) + (e * _LN2_LO + np.log1p(m - 1.0))
+
+
 class Normal(ContinuousDistribution):
     """Normal distribution N(loc, scale²) per row.
 
@@ -50,26 +69,36 @@ class Normal(ContinuousDistribution):
         _check_finite("scale", scale, "Normal")
         _check_positive("scale", scale, "Normal")
 
+    def _z(self, y, loc, scale):
+        # (y - loc)/scale beyond the double range is ±inf, where cdf, sf and density have
+        # their limits (a point 1e10 away from a component of scale 1e-300)
+        with np.errstate(over="ignore"):
+            return (y - loc) / scale
+
     def _cdf(self, y, loc, scale):
-        return special.ndtr((y - loc) / scale)
+        return special.ndtr(self._z(y, loc, scale))
 
     def _sf(self, y, loc, scale):
-        return special.ndtr((loc - y) / scale)
+        return special.ndtr(-self._z(y, loc, scale))
 
     def _logpdf(self, y, loc, scale):
-        z = (y - loc) / scale
-        return -0.5 * z * z - np.log(scale) - _LOG_SQRT_2PI
+        z = self._z(y, loc, scale)
+        with np.errstate(over="ignore"):  # z² beyond 1e308: the log density is -inf
+            return -0.5 * z * z - np.log(scale) - _LOG_SQRT_2PI
 
-    def logcdf(self, y):
-        y, p = self._broadcast(y)
-        return special.log_ndtr((y - p["loc"]) / p["scale"])
+    def _logcdf(self, y, loc, scale):
+        # log_ndtr stays finite and accurate far below the underflow of ndtr (logsf(40) ≈ -804.6)
+        return special.log_ndtr(self._z(y, loc, scale))
 
-    def logsf(self, y):
-        y, p = self._broadcast(y)
-        return special.log_ndtr((p["loc"] - y) / p["scale"])
+    def _logsf(self, y, loc, scale):
+        return special.log_ndtr(-self._z(y, loc, scale))
 
     def _ppf(self, q, loc, scale):
         return loc + scale * special.ndtri(q)
+
+    def _isf(self, q, loc, scale):
+        # ndtri(q) for the small upper-tail level itself, not ndtri(1 - q)
+        return loc - scale * special.ndtri(q)
 
     def _mean(self, loc, scale):
         return loc.copy()
@@ -117,26 +146,46 @@ class LogNormal(ContinuousDistribution):
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.log(np.where(y > 0, y, np.nan))
 
+    def _z(self, y, mu, sigma):
+        """(log y - μ)/σ, with log y - μ formed to about 1e-16 absolute (see _log_minus)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _log_minus(np.where(y > 0, y, np.nan), mu) / sigma
+
     def _cdf(self, y, mu, sigma):
-        return np.where(y > 0, special.ndtr((self._logy(y) - mu) / sigma), 0.0)
+        return np.where(y > 0, special.ndtr(self._z(y, mu, sigma)), 0.0)
 
     def _sf(self, y, mu, sigma):
-        return np.where(y > 0, special.ndtr((mu - self._logy(y)) / sigma), 1.0)
+        return np.where(y > 0, special.ndtr(-self._z(y, mu, sigma)), 1.0)
 
     def _logpdf(self, y, mu, sigma):
-        ly = self._logy(y)
-        z = (ly - mu) / sigma
-        out = -0.5 * z * z - np.log(sigma) - _LOG_SQRT_2PI - ly
+        z = self._z(y, mu, sigma)
+        with np.errstate(over="ignore"):
+            out = -0.5 * z * z - np.log(sigma) - _LOG_SQRT_2PI - self._logy(y)
         return np.where(y > 0, out, -np.inf)
+
+    def _logcdf(self, y, mu, sigma):
+        return np.where(y > 0, special.log_ndtr(self._z(y, mu, sigma)), -np.inf)
+
+    def _logsf(self, y, mu, sigma):
+        return np.where(y > 0, special.log_ndtr(-self._z(y, mu, sigma)), 0.0)
 
     def _ppf(self, q, mu, sigma):
         return np.exp(mu + sigma * special.ndtri(q))
+
+    def _isf(self, q, mu, sigma):
+        return np.exp(mu - sigma * special.ndtri(q))
 
     def _mean(self, mu, sigma):
         return np.exp(mu + sigma**2 / 2)
 
     def _var(self, mu, sigma):
-        return np.expm1(sigma**2) * np.exp(2 * mu + sigma**2)
+        # (e^{σ²} - 1) e^{2μ + σ²} assembled in logs: e^{σ²} - 1 alone overflows for σ² > 709
+        # although the product is finite when μ is very negative
+        s2 = sigma**2
+        # log(e^{σ²} - 1) = 2 log σ + log(exprel(σ²)) for small σ, also where σ² underflows
+        log_expm1 = np.where(s2 < 1.0, 2 * np.log(sigma) + np.log(special.exprel(np.minimum(s2, 1.0))),
+                             s2 + np.log1p(-np.exp(-np.maximum(s2, 1.0))))
+        return np.exp(log_expm1 + 2 * mu + s2)
 
     def _rvs(self, rng, k, mu, sigma):
         return np.exp(mu + sigma * rng.standard_normal((mu.shape[0], k)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_float_array, check_levels, check_option
-from ._base import ContinuousDistribution
+from ._base import ContinuousDistribution, _log_probability
 from ._registry import register_example
 
 __all__ = ["QuantileFunction"]
@@ -122,24 +122,66 @@ class QuantileFunction(ContinuousDistribution):
         return j, jj, va, vb, s0, s1, v0, vm
 
     def _cdf(self, y, values):
+        return self._probability(y, values, upper=False)
+
+    def _sf(self, y, values):
+        return self._probability(y, values, upper=True)
+
+    def _probability(self, y, values, upper):
+        """cdf (or, if ``upper``, sf) computed directly on its own side: the upper-tail
+        probabilities 1 - level and (1 - lm) e^(...) are never formed as 1 - cdf."""
         lv = self.levels
         m = lv.size
         l0, lm = lv[0], lv[-1]
         j, jj, va, vb, s0, s1, v0, vm = self._pieces(y, values)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             frac = np.where(vb > va, (y - va) / (vb - va), 1.0)
-            inner = lv[jj] + (lv[jj + 1] - lv[jj]) * frac
-            if self.tails == "exponential":
-                low = np.where(s0 > 0, l0 * np.exp(np.minimum((y - v0) / (s0 * l0), 0.0)), 0.0)
-                up = np.where(s1 > 0, 1 - (1 - lm) * np.exp(-np.maximum((y - vm) / (s1 * (1 - lm)), 0.0)), 1.0)
-            elif self.tails == "linear":
-                low = np.where(s0 > 0, np.clip(l0 + (y - v0) / s0, 0.0, l0), 0.0)
-                up = np.where(s1 > 0, np.clip(lm + (y - vm) / s1, lm, 1.0), 1.0)
+            width = lv[jj + 1] - lv[jj]
+            if upper:
+                inner = (1 - lv[jj + 1]) + width * (1 - frac)
             else:
-                low = np.zeros_like(y)
-                up = np.ones_like(y)
+                inner = lv[jj] + width * frac
+            if self.tails == "exponential":
+                # the tail mass times exp(-distance / (slope * mass)); x >= 0
+                x_low = np.maximum((v0 - y) / (s0 * l0), 0.0)
+                x_up = np.maximum((y - vm) / (s1 * (1 - lm)), 0.0)
+                if upper:
+                    low = np.where(s0 > 0, (1 - l0) - l0 * np.expm1(-x_low), 1.0)
+                    up = np.where(s1 > 0, (1 - lm) * np.exp(-x_up), 0.0)
+                else:
+                    low = np.where(s0 > 0, l0 * np.exp(-x_low), 0.0)
+                    up = np.where(s1 > 0, lm - (1 - lm) * np.expm1(-x_up), 1.0)
+            elif self.tails == "linear":
+                below = np.where(s0 > 0, np.clip((v0 - y) / s0, 0.0, l0), l0)
+                above = np.where(s1 > 0, np.clip((y - vm) / s1, 0.0, 1 - lm), 1 - lm)
+                low = (1 - l0) + below if upper else l0 - below
+                up = (1 - lm) - above if upper else lm + above
+            else:
+                low = np.full_like(y, 1.0 if upper else 0.0)
+                up = np.full_like(y, 0.0 if upper else 1.0)
         out = np.where(j < 0, low, np.where(j >= m - 1, up, inner))
         return np.clip(out, 0.0, 1.0)
+
+    def _logcdf(self, y, values):
+        out = _log_probability(self._cdf(y, values), self._sf(y, values))
+        if self.tails != "exponential":
+            return out
+        # far in the exponential lower tail the cdf underflows; its log is linear in y
+        l0 = self.levels[0]
+        j, _, _, _, s0, _, v0, _ = self._pieces(y, values)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tail = np.log(l0) - (v0 - y) / (s0 * l0)
+        return np.where((j < 0) & (s0 > 0), tail, out)
+
+    def _logsf(self, y, values):
+        out = _log_probability(self._sf(y, values), self._cdf(y, values))
+        if self.tails != "exponential":
+            return out
+        lm = self.levels[-1]
+        j, _, _, _, _, s1, _, vm = self._pieces(y, values)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tail = np.log1p(-lm) - (y - vm) / (s1 * (1 - lm))
+        return np.where((j >= self.levels.size - 1) & (s1 > 0), tail, out)
 
     def _logpdf(self, y, values):
         lv = self.levels
@@ -164,12 +206,21 @@ class QuantileFunction(ContinuousDistribution):
 
     # quantiles ---------------------------------------------------------------------------
     def _ppf(self, q, values):
+        return self._quantile(q, 1.0 - q, False, values)
+
+    def _isf(self, q, values):
+        return self._quantile(1.0 - q, q, True, values)
+
+    def _quantile(self, q, s, from_upper, values):
+        """Quantile at level q = 1 - s; ``from_upper`` says that s is the exact one (isf), so
+        the upper tail and the offsets within a segment are computed from s, not from q."""
         lv = self.levels
         m = lv.size
         l0, lm = lv[0], lv[-1]
         jj = np.clip(np.searchsorted(lv, q, side="right") - 1, 0, m - 2)
         va, vb = _take(values, jj), _take(values, jj + 1)
-        inner = va + (vb - va) * (q - lv[jj]) / (lv[jj + 1] - lv[jj])
+        offset = (1 - lv[jj]) - s if from_upper else q - lv[jj]
+        inner = va + (vb - va) * (offset / (lv[jj + 1] - lv[jj]))
         s0, s1 = self._tail_slopes(values)
         if q.ndim == 2:
             s0, s1 = s0[:, None], s1[:, None]
@@ -179,47 +230,56 @@ class QuantileFunction(ContinuousDistribution):
         with np.errstate(divide="ignore", invalid="ignore"):
             if self.tails == "exponential":
                 low = np.where(q > 0, v0 + s0 * l0 * np.log(q / l0), -np.inf)
-                up = np.where(q < 1, vm - s1 * (1 - lm) * np.log((1 - q) / (1 - lm)), np.inf)
+                up = np.where(s > 0, vm - s1 * (1 - lm) * np.log(s / (1 - lm)), np.inf)
                 low = np.where(s0 > 0, low, v0)
                 up = np.where(s1 > 0, up, vm)
             elif self.tails == "linear":
                 low = v0 - s0 * (l0 - q)
-                up = vm + s1 * (q - lm)
+                up = vm + s1 * ((1 - lm) - s)
             else:
                 low = np.broadcast_to(v0, q.shape)
                 up = np.broadcast_to(vm, q.shape)
-        return np.where(q < l0, low, np.where(q > lm, up, inner))
+        in_low = s > 1 - l0 if from_upper else q < l0
+        in_up = s < 1 - lm if from_upper else q > lm
+        return np.where(in_low, low, np.where(in_up, up, inner))
 
     # moments -----------------------------------------------------------------------------
-    def _tail_terms(self, values):
-        """Per-row (mass * E[Q], mass * E[Q²]) of the two tails."""
+    def _tail_moment(self, values, order):
+        """Per row, mass * E[Q^order] (order 1 or 2) of the two tails together."""
         lv = self.levels
         l0, lm = lv[0], lv[-1]
         s0, s1 = self._tail_slopes(values)
         v0, vm = values[:, 0], values[:, -1]
         c0, c1 = s0 * l0, s1 * (1 - lm)
-        if self.tails == "exponential":
-            m1 = l0 * (v0 - c0) + (1 - lm) * (vm + c1)
-            m2 = l0 * (v0**2 - 2 * c0 * v0 + 2 * c0**2) + (1 - lm) * (vm**2 + 2 * c1 * vm + 2 * c1**2)
-        elif self.tails == "linear":
-            m1 = l0 * (v0 - c0 / 2) + (1 - lm) * (vm + c1 / 2)
-            m2 = l0 * (v0**2 - c0 * v0 + c0**2 / 3) + (1 - lm) * (vm**2 + c1 * vm + c1**2 / 3)
-        else:
-            m1 = l0 * v0 + (1 - lm) * vm
-            m2 = l0 * v0**2 + (1 - lm) * vm**2
-        return m1, m2
+        if self.tails == "exponential":  # Q = v0 - c0 X and vm + c1 X with X ~ Exp(1)
+            if order == 1:
+                return l0 * (v0 - c0) + (1 - lm) * (vm + c1)
+            return l0 * (v0**2 - 2 * c0 * v0 + 2 * c0**2) + (1 - lm) * (vm**2 + 2 * c1 * vm + 2 * c1**2)
+        if self.tails == "linear":  # Q = v0 - c0 U and vm + c1 U with U uniform on (0, 1)
+            if order == 1:
+                return l0 * (v0 - c0 / 2) + (1 - lm) * (vm + c1 / 2)
+            return l0 * (v0**2 - c0 * v0 + c0**2 / 3) + (1 - lm) * (vm**2 + c1 * vm + c1**2 / 3)
+        return l0 * v0**order + (1 - lm) * vm**order
 
     def _mean(self, values):
         dl = np.diff(self.levels)
-        inner = ((values[:, :-1] + values[:, 1:]) / 2 * dl).sum(axis=1)
-        return inner + self._tail_terms(values)[0]
+        inner = ((values[:, :-1] / 2 + values[:, 1:] / 2) * dl).sum(axis=1)
+        return inner + self._tail_moment(values, 1)
 
     def _var(self, values):
+        # the second moment about the mean (a shift leaves the variance unchanged): E Y² - (E Y)²
+        # of the raw values cancels catastrophically when the spread is small against the
+        # location; the centred values are scaled by a power of two (exact) so that their
+        # squares neither overflow nor underflow, and only a variance beyond the double range
+        # overflows, to inf
+        centred = values - self._mean(values)[:, None]
+        _, k = np.frexp(np.abs(centred).max(axis=1, keepdims=True))
+        unit = np.ldexp(centred, -k)
         dl = np.diff(self.levels)
-        a, b = values[:, :-1], values[:, 1:]
-        second = ((a * a + a * b + b * b) / 3 * dl).sum(axis=1) + self._tail_terms(values)[1]
-        mean = self._mean(values)
-        return np.maximum(second - mean**2, 0.0)
+        a, b = unit[:, :-1], unit[:, 1:]
+        second = ((a * a + a * b + b * b) / 3 * dl).sum(axis=1) + self._tail_moment(unit, 2)
+        var = np.maximum(second - self._mean(unit) ** 2, 0.0)
+        return np.ldexp(var, 2 * k[:, 0])  # beyond the double range: inf, with numpy's warning
 
     def _rvs(self, rng, k, values):
         u = rng.uniform(size=(values.shape[0], k))

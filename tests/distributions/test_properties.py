@@ -8,9 +8,10 @@ and variance equal to integrals of the quantile function, consistent row slicing
 (n,) / (n, k) shape rule.
 """
 
+import mpmath as mp
 import numpy as np
 import pytest
-from scipy import integrate, stats
+from scipy import integrate, special, stats
 
 import distreg.distributions as dd
 from distreg.distributions import DiscreteDistribution, Distribution, registered_examples
@@ -283,3 +284,160 @@ def test_methods_do_not_modify_their_arguments(name):
     np.testing.assert_array_equal(y, y0)
     np.testing.assert_array_equal(q, q0)
     assert len(d) == n
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_isf_inverts_sf_from_the_upper_tail(name):
+    d = make(name)
+    q = np.array([[1e-12, 1e-3, 0.1, 0.5, 0.9]])
+    Y = d.isf(q)
+    assert Y.shape == (len(d), q.shape[1])
+    assert np.all(Y[:, 1:] <= Y[:, :-1])
+    # a level below the cure fraction of a defective distribution is never reached
+    reachable = q > (1 - plateau(d))[:, None] * (1 + 1e-9)
+    assert np.all(np.isposinf(Y[~reachable]))
+    qq = np.broadcast_to(q, Y.shape)
+    Yr = np.where(reachable, Y, 0.0)
+    # smallest y with sf(y) <= q; a continuous answer is compared a hair either side of it,
+    # as sf rounds in its last bits (and near a bounded end that is much of a small sf)
+    step = 1.0 if d.discrete else 1e-9 * np.maximum(1.0, np.abs(Yr))
+    above = Yr if d.discrete else Yr + step
+    assert np.all((d.sf(above) <= qq * (1 + 1e-9))[reachable])
+    assert np.all((d.sf(Yr - step) > qq * (1 - 1e-9))[reachable])
+    # the same answer as ppf(1 - q) where 1 - q loses nothing of the level
+    mid = (q >= 0.1)[0]
+    other = d.ppf(1 - q[:, mid])
+    if d.discrete:
+        # unless the level equals a cdf value to rounding (a tie that either side may win)
+        tie = np.isclose(d.cdf(np.minimum(Y[:, mid], other)), 1 - q[:, mid], rtol=1e-12, atol=0)
+        assert np.all((Y[:, mid] == other) | (tie & (np.abs(Y[:, mid] - other) <= 1)))
+    else:
+        np.testing.assert_allclose(Y[:, mid], other, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_log_tails_match_the_logs_of_the_tails(name):
+    d = make(name)
+    grid = row_grid(d, 41)
+    with np.errstate(divide="ignore"):
+        for log_fn, fn in ((d.logcdf, d.cdf), (d.logsf, d.sf)):
+            got, ref = log_fn(grid), np.log(fn(grid))
+            assert np.all(np.isneginf(got) == np.isneginf(ref))
+            finite = np.isfinite(ref)
+            np.testing.assert_allclose(got[finite], ref[finite], rtol=1e-9, atol=1e-15)
+
+
+class _Logistic(dd.ContinuousDistribution):
+    """Test family with nothing but a cdf, sf and log density: exercises the generic quantile
+    search, the generic log tails and the generic (tanh-sinh) moments."""
+
+    _param_names = ("loc", "scale")
+
+    def _cdf(self, y, loc, scale):
+        return special.expit((y - loc) / scale)
+
+    def _sf(self, y, loc, scale):
+        return special.expit((loc - y) / scale)
+
+    def _logpdf(self, y, loc, scale):
+        z = (y - loc) / scale
+        return -np.abs(z) - 2 * np.log1p(np.exp(-np.abs(z))) - np.log(scale)
+
+
+class _CountingLogistic(_Logistic):
+    calls = 0
+
+    def _cdf(self, y, loc, scale):
+        type(self).calls += 1
+        return super()._cdf(y, loc, scale)
+
+    def _sf(self, y, loc, scale):
+        type(self).calls += 1
+        return super()._sf(y, loc, scale)
+
+
+@pytest.mark.parametrize("loc, scale", [(0.0, 1.0), (0.0, 1e-300), (3.0, 1e300), (1e15, 1.0),
+                                        (-2e-290, 1e-300)])
+def test_generic_quantile_search_is_exact_at_any_scale_in_64_steps(loc, scale):
+    levels = np.array([[1e-300, 1e-20, 0.3, 0.5, 0.9, 1 - 1e-12, 1 - 2.0**-53]])
+    d = _CountingLogistic(loc, scale)
+    _CountingLogistic.calls = 0
+    got = d.ppf(levels)[0]
+    assert _CountingLogistic.calls <= 2 * 64  # cdf and sf sides, never a growing bracket
+    # closed-form logistic quantile in mpmath at the exact double level
+    with mp.workdps(40):
+        ref = [float(loc + scale * mp.log(mp.mpf(q) / (1 - mp.mpf(q)))) for q in levels[0]]
+    # a few ulps relative; near the median the cdf rounds to 1/2 over an ulp of the scale
+    tol = {"rtol": 1e-14, "atol": 4e-16 * scale}
+    np.testing.assert_allclose(got, ref, **tol)
+    # isf from the small upper-tail level, where ppf(1 - q) could not even represent it
+    with mp.workdps(40):
+        ref_isf = [float(loc + scale * mp.log((1 - mp.mpf(q)) / mp.mpf(q))) for q in levels[0]]
+    np.testing.assert_allclose(d.isf(levels)[0], ref_isf, **tol)
+
+
+def test_generic_log_tails_and_moments_of_a_family_without_them():
+    d = _Logistic([0.0, 5.0], [1.0, 2.0])
+    # log F and log S from the generic fallback: log1p(-S) where F > 1/2 keeps them relative
+    y = np.array([[-30.0, 0.0, 36.0]])
+    with mp.workdps(40):
+        ref = [[float(-mp.log1p(mp.exp(-(mp.mpf(v) - m) / s))) for v in y[0]] for m, s in ((0, 1), (5, 2))]
+    np.testing.assert_allclose(d.logcdf(y), ref, rtol=1e-14)
+    # tanh-sinh moments: mean loc, variance (π s)²/3
+    np.testing.assert_allclose(d.mean(), [0.0, 5.0], atol=1e-13)
+    np.testing.assert_allclose(d.var(), np.pi**2 / 3 * np.array([1.0, 4.0]), rtol=1e-12)
+    # hazard f/S = F/s of the logistic, from logpdf - logsf: both near 1e-304 at y = 700
+    np.testing.assert_allclose(d.hazard(np.array([[700.0]]))[:, 0], [1.0, 0.5], rtol=1e-12)
+
+
+class _Pareto(dd.ContinuousDistribution):
+    """Pareto tail S(y) = y^(-a) on y >= 1: moments of power-law tails by the generic rule."""
+
+    _param_names = ("a",)
+
+    def _cdf(self, y, a):
+        return np.where(y > 1, -np.expm1(-a * np.log(np.maximum(y, 1.0))), 0.0)
+
+    def _sf(self, y, a):
+        return np.where(y > 1, np.exp(-a * np.log(np.maximum(y, 1.0))), 1.0)
+
+    def _ppf(self, q, a):
+        return np.exp(-np.log1p(-q) / a)
+
+    def _isf(self, q, a):
+        return np.exp(-np.log(q) / a)
+
+    def _logpdf(self, y, a):
+        return np.where(y >= 1, np.log(a) - (a + 1) * np.log(np.maximum(y, 1.0)), -np.inf)
+
+    def _lower_support(self, p, shape):
+        return np.ones(shape)
+
+
+def test_generic_moments_of_power_law_tails():
+    a = np.array([2.2, 3.0, 5.0, 12.0])  # a = 2.2: the variance integrand grows like (1-u)^-0.91
+    d = _Pareto(a)
+    np.testing.assert_allclose(d.mean(), a / (a - 1), rtol=1e-13)
+    np.testing.assert_allclose(d.var(), a / ((a - 1) ** 2 * (a - 2)), rtol=1e-12)
+
+
+def test_tails_of_the_issue_examples():
+    d = dd.Normal(0.0, 1.0)
+    with mp.workdps(40):
+        # isf(1e-17) was inf when computed as ppf(1 - q)
+        ref_isf = mp.findroot(lambda x: mp.log(mp.erfc(x / mp.sqrt(2)) / 2) - mp.log(mp.mpf(1e-17)), 8.5)
+        ref_logsf = mp.log(mp.erfc(40 / mp.sqrt(2)) / 2)
+    np.testing.assert_allclose(d.isf(1e-17), float(ref_isf), rtol=1e-14)
+    np.testing.assert_allclose(d.logsf(40.0), float(ref_logsf), rtol=1e-14)
+    np.testing.assert_allclose(d.logcdf(-40.0), float(ref_logsf), rtol=1e-14)
+    # the hazard φ/Φ̄ at 40 from logs (φ and Φ̄ both underflow): the Mills ratio
+    with mp.workdps(40):
+        ref_hazard = mp.npdf(40) / (mp.erfc(40 / mp.sqrt(2)) / 2)
+    np.testing.assert_allclose(d.hazard(40.0), float(ref_hazard), rtol=1e-13)
+    # the upper end of a central interval comes from isf: its tail (1 - level)/2 is exact,
+    # whereas (1 + level)/2 would round it by up to 5%
+    level = 1 - 2e-15
+    with mp.workdps(40):
+        tail = (1 - mp.mpf(level)) / 2
+        ref_end = mp.findroot(lambda x: mp.log(mp.erfc(x / mp.sqrt(2)) / 2) - mp.log(tail), 8.0)
+    np.testing.assert_allclose(d.interval(level)[0], [-float(ref_end), float(ref_end)], rtol=1e-14)
