@@ -21,6 +21,7 @@ __all__ = [
     "PARAMETER_CORRUPTIONS",
     "Hang",
     "answer",
+    "array_cases",
     "assert_clear_or_valid",
     "names_argument",
     "no_nan",
@@ -220,3 +221,24 @@ def assert_clear_or_valid(call, names, *, valid=None, timeout: float = 30.0, cas
 def run_case(call, names, valid=None, case="", timeout: float = 30.0) -> str:
     """:func:`assert_clear_or_valid`, returning only the kind of answer ("error" or "result")."""
     return assert_clear_or_valid(call, names, valid=valid, timeout=timeout, case=case)[0]
+
+
+#: corruptions that also cut every row-indexed argument of a call together
+ROW_CUTS = ("empty", "one row")
+
+
+def array_cases(targets: dict, row_arguments) -> list:
+    """(target, argument, corruption) for every array argument of every target.
+
+    ``targets`` maps a name to a tuple whose second item is the dict of the call's arguments.
+    Targets with more than one row-indexed argument also get ("all rows", cut) cases that cut
+    those arguments together, so that consistent but empty or one-row data are tried too.
+    """
+    cases = []
+    for target, spec in targets.items():
+        args = spec[1]
+        for arg in args:
+            cases += [(target, arg, label) for label in ARRAY_CORRUPTIONS]
+        if sum(a in row_arguments for a in args) > 1:
+            cases += [(target, "all rows", label) for label in ROW_CUTS]
+    return cases

@@ -26,7 +26,7 @@ from distreg.likelihood import Design, maximize_likelihood
 from distreg.likelihood.survival_terms import survival_data
 from distreg.survival import compare_special_cases, profile_kappa
 
-from .matrix import ARRAY_CORRUPTIONS, PARAMETER_CORRUPTIONS, no_nan, run_case
+from .matrix import ARRAY_CORRUPTIONS, PARAMETER_CORRUPTIONS, array_cases, no_nan, run_case
 
 # ---------------------------------------------------------------------------- valid data
 RNG = np.random.default_rng(20261202)
@@ -150,20 +150,7 @@ ARRAY_TARGETS = {
 }
 # arguments that hold one value per row: "empty" and "one row" also cut all of them together
 ROW_ARGUMENTS = ("X", "y", "sample_weight", "time", "event", "entry", "exposure", "lower", "upper", "weights")
-ROW_CUTS = ("empty", "one row")
-
-
-def _array_cases():
-    cases = []
-    for target, (_, args, names, _) in ARRAY_TARGETS.items():
-        for arg in args:
-            cases += [(target, arg, label) for label in ARRAY_CORRUPTIONS]
-        if sum(a in ROW_ARGUMENTS for a in args) > 1:
-            cases += [(target, "all rows", label) for label in ROW_CUTS]
-    return cases
-
-
-ARRAY_CASES = _array_cases()
+ARRAY_CASES = array_cases(ARRAY_TARGETS, ROW_ARGUMENTS)
 
 
 def _run_array_case(target, arg, label):

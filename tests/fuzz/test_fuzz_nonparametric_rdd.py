@@ -22,7 +22,7 @@ from distreg.nonparametric import ECDF, ECOD, KernelDensity, KernelRegression
 from distreg.nonparametric import bandwidth as B
 from distreg.rdd import R3D, gini_from_quantiles, select_bandwidth
 
-from .matrix import ARRAY_CORRUPTIONS, PARAMETER_CORRUPTIONS, run_case
+from .matrix import ARRAY_CORRUPTIONS, PARAMETER_CORRUPTIONS, array_cases, run_case
 
 # ---------------------------------------------------------------------------- valid data
 RNG = np.random.default_rng(20261203)
@@ -180,20 +180,7 @@ ARRAY_TARGETS = {
 }
 # arguments that hold one row per unit or sample: "empty" and "one row" also cut them together
 ROW_ARGUMENTS = ("X", "y", "sample_weight", "weights", "x", "samples", "cluster", "treatment", "Q")
-ROW_CUTS = ("empty", "one row")
-
-
-def _array_cases():
-    cases = []
-    for target, (_, args, _, _) in ARRAY_TARGETS.items():
-        for arg in args:
-            cases += [(target, arg, label) for label in ARRAY_CORRUPTIONS]
-        if sum(a in ROW_ARGUMENTS for a in args) > 1:
-            cases += [(target, "all rows", label) for label in ROW_CUTS]
-    return cases
-
-
-ARRAY_CASES = _array_cases()
+ARRAY_CASES = array_cases(ARRAY_TARGETS, ROW_ARGUMENTS)
 
 
 def run_array_case(target, arg, label):
