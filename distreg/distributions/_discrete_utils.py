@@ -5,8 +5,6 @@ Sums run over integer offsets in chunks, so memory stays O(rows × chunk) whatev
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 _CHUNK = 256
@@ -132,78 +130,3 @@ def smallest_reaching(reached, guess, low, high, max_steps=1100):
         below[open_[~hit]] = mid[open_[~hit]]
     return above
 
-
-# ---------------------------------------------------------------------------- complex series
-def _horner_exp_tail(z, first, last):
-    """Σ_{n=first}^{last} z^n/n! as z^first/first! (1 + z/(first+1) (1 + ...)) (Horner)."""
-    acc = np.ones(z.shape, complex)
-    for n in range(last, first, -1):
-        acc = 1.0 + z * acc / n
-    return acc * z**first / math.factorial(first)
-
-
-def cexpm1(z):
-    """e^z - 1 for complex z, without cancellation near 0."""
-    z = np.asarray(z, complex)
-    small = np.abs(z) < 0.5
-    zs = np.where(small, z, 0)
-    with np.errstate(over="ignore", invalid="ignore"):
-        # 18 terms: the first omitted one is below 0.5^19/19! < 1e-22 of |z|
-        return np.where(small, _horner_exp_tail(zs, 1, 18), np.exp(np.where(small, 0, z)) - 1.0)
-
-
-def cexpm1mx(z):
-    """e^z - 1 - z for complex z, without cancellation near 0."""
-    z = np.asarray(z, complex)
-    small = np.abs(z) < 1.0
-    zs = np.where(small, z, 0)
-    big = np.where(small, 0, z)
-    with np.errstate(over="ignore", invalid="ignore"):
-        # up to z^26/26!: the rest is below 2/27! < 1e-27 of |z|²/2
-        return np.where(small, _horner_exp_tail(zs, 2, 26), np.exp(big) - 1.0 - big)
-
-
-def clog1pmx(z):
-    """log(1 + z) - z for complex z, without cancellation near 0."""
-    z = np.asarray(z, complex)
-    small = np.abs(z) < 0.25
-    zs = np.where(small, z, 0)
-    acc = np.zeros(z.shape, complex)
-    for n in range(32, 1, -1):  # Σ_{n>=2} (-1)^(n+1) z^n/n: 0.25^31/31 < 1e-19 of |z|²/2
-        acc = (-1.0) ** (n + 1) / n + zs * acc
-    big = np.where(small, 0, z)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(small, acc * zs * zs, np.log1p(big) - big)
-
-
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(12)
-
-
-def contour_tail(log_radius, log_saddle, half_width, singular, integrand, max_panels=60):
-    """(1/π) ∫_0^Φ Re f(v) dφ on v = log_radius + iφ, i.e. a coefficient integral on a circle.
-
-    The tail probabilities of Poisson, negative binomial and generalized Poisson masses are
-    coefficient integrals (1/2πi)∮ G(t) t^(-k-1)/(1 - t) dt of their generating functions
-    (Lagrange-transformed for the generalized Poisson). On the circle |t| = e^log_radius through
-    the saddle point of G(t) t^(-k), the integrand f (scaled by the caller to 1 at the saddle)
-    decays like a Gaussian of width 1/σ in the angle, so the integral over a range Φ of a few
-    widths has a cost independent of k and of the parameters; singularities (the pole t = 1,
-    branch points) at an imaginary distance ``singular`` from the real angle axis are resolved by
-    Gauss-Legendre panels graded geometrically towards φ = 0 (hp refinement). ``integrand(v)``
-    receives complex arrays shaped (rows, nodes). Symmetry f(conj v) = conj f(v) halves the
-    range. Returns the (real) integral per row.
-    """
-    phi_max = np.asarray(half_width, float)
-    near = np.clip(np.asarray(singular, float), 1e-300, None)
-    # ten equal panels over [0, Φ], the first one split geometrically down to the singularity
-    first = phi_max / 10
-    depth = np.ceil(np.log2(np.maximum(first / near, 1.0)))
-    levels = int(min(max(depth.max(), 0), max_panels))
-    fine = first[:, None] * 2.0 ** -np.arange(levels, 0, -1)[None, :]
-    edges = np.concatenate([np.zeros((len(phi_max), 1)), fine,
-                            first[:, None] * np.arange(1, 11)[None, :]], axis=1)
-    a, b = edges[:, :-1, None], edges[:, 1:, None]
-    phi = (a + (b - a) * (_GL_X + 1) / 2).reshape(len(phi_max), -1)
-    weights = ((b - a) / 2 * _GL_W).reshape(len(phi_max), -1)
-    values = integrand(log_radius[:, None] + 1j * phi)
-    return (values.real * weights).sum(axis=1) / np.pi
