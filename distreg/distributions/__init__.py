@@ -8,7 +8,8 @@ from ._registry import register_example, registered_examples
 from .apgw import APGW
 from .bitwise import Bitwise
 from .counts import GeneralizedPoisson, NegativeBinomial, Poisson
-from .dalap import Dalap, Danorm
+from .dalap import Dalap
+from .danorm import Danorm
 from .discretized import DiscretizedLaplace, DiscretizedNormal
 from .empirical import Empirical
 from .inflated import Hurdle, ZeroInflated
