@@ -1,13 +1,90 @@
 """Summation helpers for discrete distributions without closed-form cdf or moments.
 
-Sums run over integer offsets in chunks, so memory stays O(rows × chunk) whatever the spread.
+Sums run over integer offsets in chunks, so memory stays O(rows × chunk) whatever the spread;
+:func:`log_one_sided_sum` sums a tail at a cost independent of the spread.
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
+from scipy import special
 
 _CHUNK = 256
+
+
+def _gregory_weights(m):
+    """Weights w_i with Σ_j |G_(j+1)| ∇^j f(s) = Σ_{i<=m} w_i f(s - i), differences up to order m.
+
+    The Gregory coefficients G_n are those of x/log(1 + x) = Σ G_n x^n; with the backward
+    difference ∇ = 1 - E^(-1) and D = -log(1 - ∇), Σ_{n<=s} f(n) - ∫_{-∞}^s f = (∇^(-1) - D^(-1)) f(s)
+    = Σ_j |G_(j+1)| ∇^j f(s) (Gregory's formula, e.g. Jordan, *Calculus of finite differences*,
+    §86; its first terms are ½, 1/12, 1/24, 19/720).
+    """
+    g = [Fraction(1)]
+    for n in range(1, m + 2):  # Σ_{k<=n} G_k (-1)^(n-k)/(n-k+1) = 0 for n >= 1
+        g.append(-sum(g[k] * Fraction((-1) ** (n - k), n - k + 1) for k in range(n)))
+    coef = [abs(g[j + 1]) for j in range(m + 1)]
+    w = [sum(coef[j] * (-1) ** i * special.comb(j, i, exact=True) for j in range(i, m + 1))
+         for i in range(m + 1)]
+    return np.array([float(x) for x in w])
+
+
+#: differences up to order 14: with terms changing by at most 0.1 nats per step (the condition
+#: under which the formula is used) the first omitted term is below |G_16| 0.1^15 < 1e-17 of f(s)
+_GREGORY_ORDER = 14
+_GREGORY = _gregory_weights(_GREGORY_ORDER)
+#: terms of the direct sums: they decay by at least 0.1 nats per step, or like a Gaussian of
+#: standard deviation below 10, so 512 terms leave less than e^-50 of the first one
+_DIRECT_TERMS = 512
+
+
+def log_one_sided_sum(rel, integral_ratio, size):
+    """log Σ_{j>=0} f(s_i + j t_i) / f(s_i) for ``size`` sums, at a cost independent of the spread.
+
+    Each sum runs from its start s away from the bulk of a smooth mass function f (t = ±1), and
+    is described by two callables that receive the flat indices ``idx`` of the sums they are
+    asked about:
+
+    * ``rel(j, idx)``: log f(s + j t) - log f(s) at the integer offsets ``j`` (shape
+      (len(idx), J)); the terms must not increase with j;
+    * ``integral_ratio(idx)``: ∫ f(x) dx from s to the end of the support, divided by f(s),
+      where f is the smooth function that interpolates the mass.
+
+    Where the terms fall by more than 0.1 nats per step or their log curvature exceeds 0.01 (a
+    local standard deviation below 10), 512 terms are summed directly. Elsewhere the sum equals
+    the integral plus Gregory's end corrections Σ_j |G_(j+1)| ∇^j f(s) (:func:`_gregory_weights`),
+    which converge like powers of the step change, so 15 terms reach double precision.
+
+    Examples
+    --------
+    The Gaussian tail Σ_{n<=0} exp(-(n - 5)²/(2·40²)) by Gregory's formula and by brute force:
+
+    >>> rel = lambda j, idx: -(j * j + 2 * j * 5.0) / (2 * 40.0**2)
+    >>> ratio = lambda idx: 40.0 * np.sqrt(np.pi / 2) * special.erfcx(5.0 / (40.0 * np.sqrt(2)))
+    >>> n = np.arange(-2000.0, 1.0)
+    >>> brute = np.log(np.exp(-(n - 5.0) ** 2 / (2 * 40.0**2) + 5.0**2 / (2 * 40.0**2)).sum())
+    >>> bool(abs(log_one_sided_sum(rel, ratio, 1)[0] - brute) < 1e-14)
+    True
+    """
+    out = np.empty(size)
+    idx = np.arange(size)
+    first = rel(np.array([[0.0, 1.0, 2.0]]), idx)
+    step, curve = first[:, 1] - first[:, 0], first[:, 2] - 2 * first[:, 1] + first[:, 0]
+    smooth = (step >= -0.1) & (np.abs(curve) <= 0.01)
+    direct = idx[~smooth]
+    if direct.size:
+        j = np.arange(_DIRECT_TERMS, dtype=float)[None, :]
+        with np.errstate(under="ignore"):
+            out[direct] = np.log(np.exp(rel(j, direct)).sum(axis=1))
+    greg = idx[smooth]
+    if greg.size:
+        j = np.arange(_GREGORY_ORDER + 1, dtype=float)[None, :]
+        with np.errstate(under="ignore"):
+            corr = np.exp(rel(j, greg)) @ _GREGORY
+        out[greg] = np.log(integral_ratio(greg) + corr)
+    return out
 
 
 def sum_mass(logpmf, lo, hi):
