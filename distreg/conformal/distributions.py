@@ -159,13 +159,16 @@ class _Recalibrated:
     def _expand_params(self, ndim):
         return dict(self._params)
 
-    def _G(self, u, group, inverse=False):
+    def _G(self, u, group, inverse=False, upper=False):
+        """G(u), or its inverse; ``upper``: the map of the upper tails, 1 - G(1 - s)."""
         out = np.empty_like(u)
         for gi, k in enumerate(self.knots):
             rows = group == gi
             if not rows.any():
                 continue
             xp, fp = _knot_map(k)
+            if upper:  # 1 - knots is exact above ½, so small upper tails keep their precision
+                xp, fp = 1.0 - xp[::-1], 1.0 - fp[::-1]
             if inverse:
                 out[rows] = np.interp(u[rows], fp, xp)
             else:
@@ -180,6 +183,12 @@ class _Recalibrated:
 
     def _ppf(self, q, group):
         return self._base_on("ppf", self._G(q, group, inverse=True))
+
+    def _sf(self, y, group):
+        return self._G(self._base_on("sf", y), group, upper=True)
+
+    def _isf(self, q, group):
+        return self._base_on("isf", self._G(q, group, inverse=True, upper=True))
 
     def _rvs(self, rng, k, group):
         u = rng.uniform(size=(len(group), k))

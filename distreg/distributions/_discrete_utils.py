@@ -40,7 +40,7 @@ _GREGORY = _gregory_weights(_GREGORY_ORDER)
 _DIRECT_TERMS = 512
 
 
-def log_one_sided_sum(rel, integral_ratio, size):
+def log_one_sided_sum(rel, integral_ratio, size, far_end=None):
     """log Σ_{j>=0} f(s_i + j t_i) / f(s_i) for ``size`` sums, at a cost independent of the spread.
 
     Each sum runs from its start s away from the bulk of a smooth mass function f (t = ±1), and
@@ -49,8 +49,11 @@ def log_one_sided_sum(rel, integral_ratio, size):
 
     * ``rel(j, idx)``: log f(s + j t) - log f(s) at the integer offsets ``j`` (shape
       (len(idx), J)); the terms must not increase with j;
-    * ``integral_ratio(idx)``: ∫ f(x) dx from s to the end of the support, divided by f(s),
-      where f is the smooth function that interpolates the mass.
+    * ``integral_ratio(idx)``: ∫ f(x) dx from s to the end of the sum, divided by f(s),
+      where f is the smooth function that interpolates the mass;
+    * ``far_end(idx)`` (optional, for sums that stop at a finite a = s + (L - 1) t where f is
+      not negligible): log f(a - i t) - log f(s) for i = 0..14 (shape (len(idx), 15)), from which
+      the far end's Gregory correction is added; ``rel`` must give -inf beyond a.
 
     Where the terms fall by more than 0.1 nats per step or their log curvature exceeds 0.01 (a
     local standard deviation below 10), 512 terms are summed directly. Elsewhere the sum equals
@@ -83,6 +86,8 @@ def log_one_sided_sum(rel, integral_ratio, size):
         j = np.arange(_GREGORY_ORDER + 1, dtype=float)[None, :]
         with np.errstate(under="ignore"):
             corr = np.exp(rel(j, greg)) @ _GREGORY
+            if far_end is not None:
+                corr += np.exp(far_end(greg)) @ _GREGORY
         out[greg] = np.log(integral_ratio(greg) + corr)
     return out
 
@@ -207,3 +212,39 @@ def smallest_reaching(reached, guess, low, high, max_steps=1100):
         below[open_[~hit]] = mid[open_[~hit]]
     return above
 
+
+
+def _gauss_legendre(order=16):
+    nodes, weights = np.polynomial.legendre.leggauss(order)
+    return 0.5 * (nodes + 1.0), 0.5 * weights
+
+
+_GL_NODES, _GL_WEIGHTS = _gauss_legendre()
+
+
+def log_integral_ratio(logf, start, scale, length, direction, panels=40):
+    """∫ f(x) dx / f(s) from s = ``start`` over ``length`` (may be inf) in ``direction`` (±1).
+
+    For a smooth f that does not grow away from s, of local scale ``scale`` at s. The map
+    x = s ± S sinh t (S = scale) is linear near s and logarithmic far from it, so the
+    integrand in t is smooth on unit scale both for a Gaussian body of width S and for power-law
+    or exponential tails; it is integrated by 16-point Gauss-Legendre rules on at most
+    ``panels`` panels of unit width (to sinh t = 1.2e17 S when the length is infinite).
+    ``logf(x)`` receives an array of shape (len(start), nodes) and returns log f(x) - log f(s).
+    Returns the ratio (not its log), shape like ``start``.
+    """
+    t_end = np.where(np.isfinite(length), np.arcsinh(np.where(np.isfinite(length), length, 0.0) / scale),
+                     float(panels))
+    n_panels = np.clip(np.ceil(t_end), 1, panels)
+    width = t_end / n_panels
+    total = np.zeros(start.shape)
+    for i in range(panels):
+        active = i < n_panels
+        if not active.any():
+            break
+        t = (i + _GL_NODES[None, :]) * width[:, None]
+        x = start[:, None] + direction[:, None] * scale[:, None] * np.sinh(t)
+        with np.errstate(under="ignore", over="ignore"):
+            g = np.exp(logf(x)) * scale[:, None] * np.cosh(t)
+        total += np.where(active, (g @ _GL_WEIGHTS) * width, 0.0)
+    return total

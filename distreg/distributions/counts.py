@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
-from ._base import DiscreteDistribution, _bisect_ppf
-from ._discrete_utils import sum_mass
+from ._base import DiscreteDistribution, logsumexp_rows
+from ._discrete_utils import log_integral_ratio, log_one_sided_sum
 from ._registry import register_example
 
 __all__ = ["Poisson", "NegativeBinomial", "GeneralizedPoisson"]
@@ -68,6 +68,43 @@ def _log_rising_excess(y, alpha):
     return np.where(y > 0, out, 0.0)
 
 
+def _bd0(x, m):
+    """x log(x/m) + m - x for x >= 0, m > 0, with full relative accuracy when x is close to m.
+
+    The deviance term of Loader's saddle-point form of the Poisson and binomial masses
+    (Loader, "Fast and accurate computation of binomial probabilities", 2000): m φ((x - m)/m)
+    with φ(t) = (1 + t) log(1 + t) - t = t log1p(t) + (log1p(t) - t).
+    """
+    x, m = np.broadcast_arrays(np.asarray(x, float), np.asarray(m, float))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        t = (x - m) / m
+        near = np.abs(t) < 0.5
+        tn = np.where(near, t, 0.0)
+        close = m * (tn * np.log1p(tn) + _log1pmx(tn))
+        far = special.xlogy(x, x) - x * np.log(m) + (m - x)
+    return np.where(near, close, far)
+
+
+def poisson_logpmf(y, mu):
+    """Log Poisson mass at integers y >= 0 without cancellation at any mean.
+
+    log p = -bd0(y, μ) - ½ log(2πy) - ω(y) for y >= 1 (ω: Stirling's remainder), -μ at y = 0:
+    every term is of the size of the result, where y log μ - μ - log y! cancels terms of size
+    μ log μ (at μ = 1e15 that leaves four digits).
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> bool(abs(poisson_logpmf(7.0, 3.5) - stats.poisson.logpmf(7, 3.5)) < 1e-14)
+    True
+    """
+    y, mu = np.broadcast_arrays(np.asarray(y, float), np.asarray(mu, float))
+    yy = np.where(y >= 1, y, 1.0)
+    out = -_bd0(yy, mu) - 0.5 * np.log(2 * np.pi * yy) - _stirling_tail(yy)
+    out = np.where(y >= 1, out, np.where(y == 0, -mu, -np.inf))
+    return out[()] if out.ndim == 0 else out
+
+
 def _k_ratio(z):
     """K(z) = (log(1 + z) - z/(1 + z))/z² for z >= 0 (K(0) = ½), without cancellation."""
     z = np.asarray(z, float)
@@ -126,43 +163,46 @@ def nb2_alpha_score(y, mu, alpha):
     return out[()] if out.ndim == 0 else out
 
 
-def _step_to_quantile(cdf, k, q, max_steps=10_000):
-    """Smallest integer k with cdf(k) >= q, by unit steps from a close guess."""
-    k = np.asarray(k, float).copy()
-    for _ in range(max_steps):
-        down = (k > 0) & (cdf(k - 1) >= q)
-        up = cdf(k) < q
-        if not (down.any() or up.any()):
-            return k
-        k = np.where(down, k - 1, np.where(up, k + 1, k))
-    return k  # pragma: no cover - the guess is within a few standard deviations
-
-
 def nb2_logpmf(y, mu, alpha):
-    """Log mass of the NB2 (var = μ + αμ²) at integers y >= 0, accurate for every α >= 0.
+    """Log mass of the NB2 (var = μ + αμ²) at integers y >= 0, accurate for every α >= 0 and μ.
 
-    log p = y log μ - log y! + Σ_{j<y} log(1 + jα) - y log(1 + αμ) - log(1 + αμ)/α, which is the
-    Poisson log mass at α = 0. The rising-factorial sum is evaluated by
-    :func:`_log_rising_excess`; where α(y + μ + 1)² < ``POISSON_SWITCH`` = 1e-16 the Poisson log
-    mass is returned, which differs from the NB2's by less than 1e-16 there.
+    With r = 1/α and N = y + r, Stirling's formula turns log Γ(y + r) - log Γ(r) - log y!
+    + r log(r/(r + μ)) + y log(μ/(r + μ)) into
+
+        -bd0(y, ŷ) - bd0(r, r̂) - ½ log(2πy) - ½ log1p(y/r) + ω(y + r) - ω(r) - ω(y)
+
+    with ŷ = μ(1 + (y - μ)/(r + μ)), r̂ = N - ŷ (the binomial form of Loader 2000; bd0 as in
+    :func:`_bd0`). Every term is of the size of the result, so there is no cancellation as
+    α → 0 (where it tends to the Poisson mass, :func:`poisson_logpmf`, used at α = 0) or at
+    μ = 1e15; at y = 0 it is -r log1p(αμ).
 
     Examples
     --------
     >>> from scipy import stats
     >>> bool(abs(nb2_logpmf(3.0, 2.0, 0.5) - stats.nbinom.logpmf(3, 2.0, 0.5)) < 1e-14)  # r = 2, p = r/(r + μ)
     True
-    >>> float(nb2_logpmf(3.0, 2.0, 1e-30)) == float(stats.poisson.logpmf(3, 2.0))
+    >>> bool(abs(nb2_logpmf(3.0, 2.0, 1e-30) - stats.poisson.logpmf(3, 2.0)) < 1e-15)
     True
     """
     y, mu, alpha = np.broadcast_arrays(*(np.asarray(v, float) for v in (y, mu, alpha)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        poisson = special.xlogy(y, mu) - mu - special.gammaln(y + 1)
+    pos = alpha > 0
+    yy = np.where(y >= 1, y, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        r = np.where(pos, 1.0 / np.where(pos, alpha, 1.0), 1.0)
+        rel = (yy - mu) / (r + mu)
+        y_hat = mu * (1.0 + rel)
+        # r - r̂ = -r (y - μ)/(r + μ): bd0(r, r̂) = r̂ φ(t) with t = (r - r̂)/r̂ = -rel/(1 + rel)
+        r_hat = r * (1.0 + rel)
+        t = -rel / (1.0 + rel)
+        near = np.abs(t) < 0.5
+        tn = np.where(near, t, 0.0)
+        bd_r = np.where(near, r_hat * (tn * np.log1p(tn) + _log1pmx(tn)), _bd0(r, r_hat))
+        nb = (-_bd0(yy, y_hat) - bd_r - 0.5 * np.log(2 * np.pi * yy) - 0.5 * np.log1p(yy / r)
+              + _stirling_tail(yy + r) - _stirling_tail(r) - _stirling_tail(yy))
         z = alpha * mu
-        per_mu = np.where(z > 0, np.log1p(z) / np.where(z > 0, z, 1.0), 1.0)  # log(1 + z)/z
-        yy = np.maximum(y, 0.0)
-        nb = (special.xlogy(yy, mu) - special.gammaln(yy + 1) + _log_rising_excess(yy, alpha)
-              - yy * np.log1p(z) - mu * per_mu)
-    out = np.where(alpha * (yy + mu + 1) ** 2 < POISSON_SWITCH, poisson, nb)
+        at_zero = -mu * np.where(z > 0, np.log1p(z) / np.where(z > 0, z, 1.0), 1.0)  # -r log(1 + z)
+    out = np.where(pos, np.where(y >= 1, nb, at_zero), poisson_logpmf(y, mu))
+    out = np.where(y >= 0, out, -np.inf)
     return out[()] if out.ndim == 0 else out
 
 
@@ -177,9 +217,14 @@ class _CountDistribution(DiscreteDistribution):
     def _lower_support(self, p, shape):
         return np.zeros(shape)
 
-    def _ppf_fix_bounds(self, q, out):
-        out = np.where(q <= 0, 0.0, out)
-        return np.where(q >= 1, np.inf, out)
+    def _quantile_guess(self, target_cdf, target_sf, /, **p):
+        # Cornish-Fisher: z + (z² - 1) γ/6 standard deviations from the mean (γ the skewness);
+        # the exact integer is then O(log |guess - answer|) cdf evaluations away
+        mean, sd, skew = self._location_scale_skew(**p)
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            z = np.where(target_cdf < 0.5, special.ndtri(target_cdf), -special.ndtri(target_sf))
+            guess = np.maximum(mean + sd * (z + (z * z - 1) * skew / 6), 0.0)
+        return np.where(np.isfinite(guess), guess, np.nan)
 
 
 class Poisson(_CountDistribution):
@@ -210,9 +255,7 @@ class Poisson(_CountDistribution):
         _check_positive("mu", mu, "Poisson")
 
     def _logpmf(self, y, mu):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = special.xlogy(y, mu) - mu - special.gammaln(y + 1)
-        return np.where(y >= 0, out, -np.inf)
+        return poisson_logpmf(y, mu)
 
     def _logpmf_grad(self, y, mu):
         return {"mu": np.where(y >= 0, y / mu - 1.0, 0.0)}
@@ -230,6 +273,9 @@ class Poisson(_CountDistribution):
 
     def _var(self, mu):
         return mu.copy()
+
+    def _location_scale_skew(self, mu):
+        return mu, np.sqrt(mu), 1 / np.sqrt(mu)
 
     def _rvs(self, rng, k, mu):
         return rng.poisson(np.broadcast_to(mu, (mu.shape[0], k))).astype(float)
@@ -308,23 +354,15 @@ class NegativeBinomial(_CountDistribution):
         out = np.where(self._poisson_like(k, mu, alpha), special.pdtrc(kk, mu), nb)
         return np.where(k >= 0, out, 1.0)
 
-    def _ppf(self, q, mu, alpha):
-        # scipy's quantile is a good guess except near the Poisson limit, where its cdf loses
-        # digits and the Poisson quantile takes over; unit steps on the accurate cdf finish
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            r = 1.0 / alpha
-            guess = np.where(alpha >= 1e-8, stats.nbinom.ppf(q, r, 1.0 / (1.0 + alpha * mu)),
-                             stats.poisson.ppf(q, mu))
-        inner = (q > 0) & (q < 1)
-        start = np.where(inner & np.isfinite(guess), guess, 0.0)
-        k = _step_to_quantile(lambda j: self._cdf(j, mu, alpha), start, np.where(inner, q, 0.0))
-        return self._ppf_fix_bounds(q, k)
-
     def _mean(self, mu, alpha):
         return mu.copy()
 
     def _var(self, mu, alpha):
         return mu + alpha * mu * mu
+
+    def _location_scale_skew(self, mu, alpha):
+        with np.errstate(over="ignore"):
+            return mu, np.sqrt(mu + alpha * mu * mu), (1 + 2 * alpha * mu) / np.sqrt(mu * (1 + alpha * mu))
 
     def _rvs(self, rng, k, mu, alpha):
         # gamma-Poisson mixture: λ ~ Gamma(r, μ/r) (λ = μ in the Poisson limit α = 0)
@@ -368,12 +406,7 @@ class GeneralizedPoisson(_CountDistribution):
             raise ValueError("GeneralizedPoisson: xi must lie in [0, 1).")
 
     def _logpmf(self, y, mu, xi):
-        theta = mu * (1 - xi)
-        yy = np.maximum(y, 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = (np.log(theta) + special.xlogy(yy - 1, theta + xi * yy) - theta - xi * yy
-                   - special.gammaln(yy + 1))
-        return np.where(y >= 0, out, -np.inf)
+        return np.where(y >= 0, _gp_logpmf(np.maximum(y, 0.0), mu * (1 - xi), xi), -np.inf)
 
     def _logpmf_grad(self, y, mu, xi):
         theta = mu * (1 - xi)
@@ -385,21 +418,81 @@ class GeneralizedPoisson(_CountDistribution):
         return {"mu": np.where(ok, (1 - xi) * d_theta, 0.0),
                 "xi": np.where(ok, d_xi_fixed - mu * d_theta, 0.0)}
 
-    def _cdf(self, y, mu, xi):
-        k = np.floor(y)
-        # past the cap the remaining mass is below double precision: the pmf decays like
-        # exp(-r k) k^(-3/2) with r = xi - 1 - log(xi) (Stirling), and like a Poisson when
-        # xi = 0; capping also keeps the direct summation finite for y = inf
-        with np.errstate(divide="ignore"):
-            r = xi - 1 - np.log(xi)
-        cap = np.ceil(mu + 40 * np.sqrt(mu) / (1 - xi) + 100 + 40 / r)
-        kk = np.minimum(k, cap)
-        lo = np.zeros(k.shape)
-        total = sum_mass(lambda j: self._logpmf(j, mu[..., None], xi[..., None]), lo, kk)
-        return np.where(k >= cap, 1.0, np.clip(total, 0.0, 1.0))
+    def _log_tails(self, y, mu, xi):
+        """log P(Y <= k) for k < μ and log P(Y > k) for k >= μ (the small side), and which.
 
-    def _ppf(self, q, mu, xi):
-        return self._ppf_fix_bounds(q, _bisect_ppf(self, q, {"mu": mu, "xi": xi}, integer=True))
+        The first ``_GP_HEAD`` masses are summed one by one; beyond them the mass is smooth
+        (its log derivatives fall like powers of 1/n) and the rest of the tail is summed by
+        :func:`~distreg.distributions._discrete_utils.log_one_sided_sum` with the integral of
+        the interpolating function :func:`_gp_logpmf` (Gregory's formula), so the cost does
+        not grow with μ or the dispersion.
+        """
+        k = np.floor(y)
+        shape = np.broadcast_shapes(k.shape, mu.shape, xi.shape)
+        k, m, x = (np.broadcast_to(v, shape).ravel() for v in (k, mu, xi))
+        theta = m * (1 - x)
+        # the lower tail is the small side below the mean, unless P(Y = 0) = e^-θ is above ½
+        lower = (k < m - 1) & (theta > np.log(2.0))
+        head_hi = np.where(lower, np.minimum(k, _GP_HEAD - 1), _GP_HEAD - 1)
+        head_lo = np.where(lower, 0.0, k + 1)
+        # the head: masses at head_lo..head_hi (empty where head_lo > head_hi)
+        n = np.arange(_GP_HEAD, dtype=float)[None, :]
+        with np.errstate(divide="ignore"):
+            lp = _gp_logpmf(n, theta[:, None], x[:, None])
+        lp = np.where((n >= head_lo[:, None]) & (n <= head_hi[:, None]), lp, -np.inf)
+        log_tail = logsumexp_rows(lp, axis=1)
+        # the body: from s = k down to _GP_HEAD (lower side), from max(k + 1, _GP_HEAD) up
+        body = np.flatnonzero(np.where(lower, k >= _GP_HEAD, True))
+        if body.size:
+            kb, tb, xb, low_b = k[body], theta[body], x[body], lower[body]
+            start = np.where(low_b, kb, np.maximum(kb + 1, _GP_HEAD))
+            step = np.where(low_b, -1.0, 1.0)
+            length = np.where(low_b, kb - _GP_HEAD + 1, np.inf)
+            log_start = _gp_logpmf(start, tb, xb)
+
+            def rel(j, idx):
+                pts = start[idx, None] + step[idx, None] * j
+                with np.errstate(divide="ignore"):
+                    out = _gp_logpmf(pts, tb[idx, None], xb[idx, None]) - log_start[idx, None]
+                return np.where(j < length[idx, None], out, -np.inf)
+
+            def far_end(idx):
+                # the lower body stops at _GP_HEAD, where the mass need not be negligible
+                j = np.arange(15, dtype=float)[None, :]
+                pts = _GP_HEAD + j
+                out = _gp_logpmf(pts, tb[idx, None], xb[idx, None]) - log_start[idx, None]
+                return np.where(low_b[idx, None] & (j < length[idx, None]), out, -np.inf)
+
+            def integral_ratio(idx):
+                s0, t0, x0 = start[idx], tb[idx], xb[idx]
+                d1 = rel(np.array([[1.0, 2.0]]), idx)
+                scale = 1.0 / np.maximum(np.maximum(np.abs(d1[:, 0]), np.sqrt(np.abs(d1[:, 1] - 2 * d1[:, 0]))),
+                                         1.0 / s0)
+                # the integral runs from s to the far end of the sum (_GP_HEAD, or infinity)
+                span = np.where(low_b[idx], s0 - _GP_HEAD, np.inf)
+                return log_integral_ratio(
+                    lambda pts: _gp_logpmf(pts, t0[:, None], x0[:, None]) - log_start[idx, None],
+                    s0, scale, span, step[idx])
+
+            body_log = log_start + log_one_sided_sum(rel, integral_ratio, body.size, far_end=far_end)
+            log_tail[body] = np.logaddexp(log_tail[body], body_log)
+        return np.minimum(log_tail, 0.0).reshape(shape), lower.reshape(shape)
+
+    def _cdf(self, y, mu, xi):
+        log_tail, lower = self._log_tails(y, mu, xi)
+        tail = np.exp(log_tail)
+        return np.where(lower, tail, 1.0 - tail)
+
+    def _sf(self, y, mu, xi):
+        log_tail, lower = self._log_tails(y, mu, xi)
+        tail = np.exp(log_tail)
+        return np.where(lower, 1.0 - tail, tail)
+
+    def _logcdf(self, y, mu, xi):
+        return _log_side(self, y, mu, xi, upper=False)
+
+    def _logsf(self, y, mu, xi):
+        return _log_side(self, y, mu, xi, upper=True)
 
     def _mean(self, mu, xi):
         return mu.copy()
@@ -407,9 +500,38 @@ class GeneralizedPoisson(_CountDistribution):
     def _var(self, mu, xi):
         return mu / (1 - xi) ** 2
 
+    def _location_scale_skew(self, mu, xi):
+        return mu, np.sqrt(mu) / (1 - xi), (1 + 2 * xi) / np.sqrt(mu * (1 - xi))
+
     def _rvs(self, rng, k, mu, xi):
         u = rng.uniform(size=(mu.shape[0], k))
         return self._ppf(u, mu=mu, xi=xi)
+
+
+#: masses of the generalized Poisson summed one by one before Gregory's formula takes over
+_GP_HEAD = 512
+
+
+def _gp_logpmf(y, theta, xi):
+    """log θ (θ + ξy)^(y-1) e^(-θ-ξy) / y! for y >= 0, smooth in real y >= 1.
+
+    Written as log(θ/λ) + log Poisson(y; λ) with λ = θ + ξy and the Poisson term in Loader's
+    form (:func:`poisson_logpmf`), so that it keeps its relative accuracy at μ = 1e15.
+    """
+    lam = theta + xi * y
+    with np.errstate(divide="ignore"):
+        return np.where(y >= 1, np.log(theta) - np.log(np.where(y >= 1, lam, 1.0)) + poisson_logpmf(y, lam),
+                        np.where(y == 0, -theta, -np.inf))
+
+
+def _log_side(dist, y, *params, upper):
+    """log cdf (``upper`` False) or log sf from a family's ``_log_tails`` (small side in logs)."""
+    finite = np.isfinite(y)
+    log_tail, lower = dist._log_tails(np.where(finite, y, 0.0), *params)
+    with np.errstate(under="ignore"):
+        other = np.log1p(-np.exp(log_tail))
+    out = np.where(lower != upper, log_tail, other)
+    return np.where(finite, out, np.where(np.isposinf(y) != upper, 0.0, -np.inf))
 
 
 @register_example("Poisson")

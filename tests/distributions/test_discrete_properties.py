@@ -69,7 +69,8 @@ def test_moments_match_sums(name):
     np.testing.assert_allclose(d.mean(), mean, rtol=1e-8, atol=1e-8)
     np.testing.assert_allclose(d.var(), var, rtol=1e-7, atol=1e-8)
     mode = d.mode()
-    np.testing.assert_array_equal(pmf[np.arange(len(d)), np.searchsorted(k, mode)], pmf.max(axis=1))
+    # a tie (Poisson at integer μ) may differ in the last bit between the two masses
+    np.testing.assert_allclose(pmf[np.arange(len(d)), np.searchsorted(k, mode)], pmf.max(axis=1), rtol=1e-14)
 
 
 @pytest.mark.parametrize("name", sorted(DISCRETE))
