@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from ._base import DiscreteDistribution, _bisect_ppf
+from ._base import DiscreteDistribution, logsumexp_rows
 from ._registry import register_example
 
 __all__ = ["Bitwise"]
@@ -84,25 +84,44 @@ class Bitwise(DiscreteDistribution):
         g = self._bits(v, B) - special.expit(logits)
         return {"logits": np.where(inside[..., None], g, 0.0)}
 
-    def _cdf(self, y, logits, low):
+    def _log_tail(self, y, logits, low, upper):
+        """log P(Y <= y), or log P(Y > y) when ``upper``, as a sum of positive terms.
+
+        Walking from the top bit of v = ⌊y⌋ - low: every bit where v has a 1 (for the cdf; a 0
+        for the sf) adds the patterns that agree with v above it and hold a 0 (a 1) there, all
+        smaller (larger) than v. Each term is a product of bit probabilities taken in logs from
+        ``log_expit(±logit)``, so tails down to 1e-300 and beyond keep their relative accuracy.
+        """
         B = logits.shape[-1]
         v = np.floor(y) - low
         bits = self._bits(v, B)
-        p1 = special.expit(logits)
-        p1 = np.broadcast_to(p1, bits.shape)
-        # walk from the top bit: every 1-bit of v adds the mass of patterns that agree above
-        # and have a 0 there (all smaller)
-        prefix = np.ones(v.shape)
-        acc = np.zeros(v.shape)
-        for j in range(B - 1, -1, -1):
-            bj, pj = bits[..., j], p1[..., j]
-            acc += np.where(bj == 1, prefix * (1 - pj), 0.0)
-            prefix = prefix * np.where(bj == 1, pj, 1 - pj)
-        out = acc + prefix
-        return np.where(v < 0, 0.0, np.where(v >= 2**B - 1, 1.0, np.minimum(out, 1.0)))
+        log_one = np.broadcast_to(special.log_expit(logits), bits.shape)
+        log_zero = np.broadcast_to(special.log_expit(-logits), bits.shape)
+        agree = np.where(bits == 1, log_one, log_zero)
+        # log P(bits above j agree with v), j = B-1..0
+        above = np.concatenate([np.zeros(v.shape + (1,)), np.cumsum(agree[..., ::-1], axis=-1)[..., :-1]],
+                               axis=-1)[..., ::-1]
+        branch = bits == (0 if upper else 1)
+        terms = np.where(branch, above + (log_one if upper else log_zero), -np.inf)
+        if not upper:  # Y = v itself
+            terms = np.concatenate([terms, agree.sum(axis=-1)[..., None]], axis=-1)
+        out = np.minimum(logsumexp_rows(terms, axis=-1), 0.0)
+        below, beyond = v < 0, v >= 2**B - 1
+        if upper:
+            return np.where(below, 0.0, np.where(beyond, -np.inf, out))
+        return np.where(below, -np.inf, np.where(beyond, 0.0, out))
 
-    def _ppf(self, q, logits, low):
-        return _bisect_ppf(self, q, {"logits": logits, "low": low}, integer=True)
+    def _cdf(self, y, logits, low):
+        return np.exp(self._log_tail(y, logits, low, upper=False))
+
+    def _sf(self, y, logits, low):
+        return np.exp(self._log_tail(y, logits, low, upper=True))
+
+    def _logcdf(self, y, logits, low):
+        return self._log_tail(np.where(np.isfinite(y), y, np.sign(y) * 2.0**60), logits, low, upper=False)
+
+    def _logsf(self, y, logits, low):
+        return self._log_tail(np.where(np.isfinite(y), y, np.sign(y) * 2.0**60), logits, low, upper=True)
 
     def _mean(self, logits, low):
         B = logits.shape[-1]
