@@ -604,11 +604,12 @@ def _invert_cdf(dist, level, p, upper=False, integer=False):
     return np.where(at_start, low_end, np.where(at_end, high_end, out))
 
 
-def _bisect_ppf(dist, q, p, integer=False, max_iter=200):
-    """Invert ``dist._cdf`` by bracketing and bisection (vectorised over all entries).
+def _bisect_ppf(dist, q, p, integer=False):
+    """Smallest y (an integer when ``integer``) with cdf(y) >= q, vectorised over all entries.
 
-    Returns the smallest y (an integer when ``integer``) with cdf(y) >= q, -inf/inf at q = 0/1
-    when the support is unbounded there.
+    Bisection over the doubles (:func:`_invert_cdf`), or the exact integer search
+    (:func:`_integer_quantile`); both cost a bounded number of cdf evaluations at any scale.
+    -inf/inf at q = 0/1 where the support is unbounded there.
     """
     if not integer:
         return _invert_cdf(dist, q, p)

@@ -230,7 +230,8 @@ def log_integral_ratio(logf, start, scale, length, direction, panels=40):
     integrand in t is smooth on unit scale both for a Gaussian body of width S and for power-law
     or exponential tails; it is integrated by 16-point Gauss-Legendre rules on at most
     ``panels`` panels of unit width (to sinh t = 1.2e17 S when the length is infinite).
-    ``logf(x)`` receives an array of shape (len(start), nodes) and returns log f(x) - log f(s).
+    ``logf(offset)`` receives the signed distances x - s, shape (len(start), nodes) (rounding
+    s + offset at |s| = 1e15 would move a node by up to 1/16), and returns log f(x) - log f(s).
     Returns the ratio (not its log), shape like ``start``.
     """
     t_end = np.where(np.isfinite(length), np.arcsinh(np.where(np.isfinite(length), length, 0.0) / scale),
@@ -243,8 +244,8 @@ def log_integral_ratio(logf, start, scale, length, direction, panels=40):
         if not active.any():
             break
         t = (i + _GL_NODES[None, :]) * width[:, None]
-        x = start[:, None] + direction[:, None] * scale[:, None] * np.sinh(t)
+        offset = direction[:, None] * scale[:, None] * np.sinh(t)
         with np.errstate(under="ignore", over="ignore"):
-            g = np.exp(logf(x)) * scale[:, None] * np.cosh(t)
+            g = np.exp(logf(offset)) * scale[:, None] * np.cosh(t)
         total += np.where(active, (g @ _GL_WEIGHTS) * width, 0.0)
     return total

@@ -68,16 +68,17 @@ def _log_rising_excess(y, alpha):
     return np.where(y > 0, out, 0.0)
 
 
-def _bd0(x, m):
+def _bd0(x, m, diff=None):
     """x log(x/m) + m - x for x >= 0, m > 0, with full relative accuracy when x is close to m.
 
     The deviance term of Loader's saddle-point form of the Poisson and binomial masses
     (Loader, "Fast and accurate computation of binomial probabilities", 2000): m φ((x - m)/m)
-    with φ(t) = (1 + t) log(1 + t) - t = t log1p(t) + (log1p(t) - t).
+    with φ(t) = (1 + t) log(1 + t) - t = t log1p(t) + (log1p(t) - t). ``diff`` is x - m when
+    the caller knows it more precisely than the difference of the rounded x and m.
     """
     x, m = np.broadcast_arrays(np.asarray(x, float), np.asarray(m, float))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        t = (x - m) / m
+        t = ((x - m) if diff is None else diff) / m
         near = np.abs(t) < 0.5
         tn = np.where(near, t, 0.0)
         close = m * (tn * np.log1p(tn) + _log1pmx(tn))
@@ -85,12 +86,13 @@ def _bd0(x, m):
     return np.where(near, close, far)
 
 
-def poisson_logpmf(y, mu):
+def poisson_logpmf(y, mu, diff=None):
     """Log Poisson mass at integers y >= 0 without cancellation at any mean.
 
     log p = -bd0(y, μ) - ½ log(2πy) - ω(y) for y >= 1 (ω: Stirling's remainder), -μ at y = 0:
     every term is of the size of the result, where y log μ - μ - log y! cancels terms of size
-    μ log μ (at μ = 1e15 that leaves four digits).
+    μ log μ (at μ = 1e15 that leaves four digits). ``diff`` is y - μ if known more precisely
+    than the difference of the rounded values.
 
     Examples
     --------
@@ -100,7 +102,7 @@ def poisson_logpmf(y, mu):
     """
     y, mu = np.broadcast_arrays(np.asarray(y, float), np.asarray(mu, float))
     yy = np.where(y >= 1, y, 1.0)
-    out = -_bd0(yy, mu) - 0.5 * np.log(2 * np.pi * yy) - _stirling_tail(yy)
+    out = -_bd0(yy, mu, diff) - 0.5 * np.log(2 * np.pi * yy) - _stirling_tail(yy)
     out = np.where(y >= 1, out, np.where(y == 0, -mu, -np.inf))
     return out[()] if out.ndim == 0 else out
 
@@ -197,7 +199,8 @@ def nb2_logpmf(y, mu, alpha):
         near = np.abs(t) < 0.5
         tn = np.where(near, t, 0.0)
         bd_r = np.where(near, r_hat * (tn * np.log1p(tn) + _log1pmx(tn)), _bd0(r, r_hat))
-        nb = (-_bd0(yy, y_hat) - bd_r - 0.5 * np.log(2 * np.pi * yy) - 0.5 * np.log1p(yy / r)
+        # y - ŷ = (y - μ) r/(r + μ), exact up to two roundings (ŷ itself is rounded)
+        nb = (-_bd0(yy, y_hat, (yy - mu) * (r / (r + mu))) - bd_r - 0.5 * np.log(2 * np.pi * yy) - 0.5 * np.log1p(yy / r)
               + _stirling_tail(yy + r) - _stirling_tail(r) - _stirling_tail(yy))
         z = alpha * mu
         at_zero = -mu * np.where(z > 0, np.log1p(z) / np.where(z > 0, z, 1.0), 1.0)  # -r log(1 + z)
@@ -406,7 +409,7 @@ class GeneralizedPoisson(_CountDistribution):
             raise ValueError("GeneralizedPoisson: xi must lie in [0, 1).")
 
     def _logpmf(self, y, mu, xi):
-        return np.where(y >= 0, _gp_logpmf(np.maximum(y, 0.0), mu * (1 - xi), xi), -np.inf)
+        return np.where(y >= 0, _gp_logpmf(np.maximum(y, 0.0), mu, xi), -np.inf)
 
     def _logpmf_grad(self, y, mu, xi):
         theta = mu * (1 - xi)
@@ -438,41 +441,43 @@ class GeneralizedPoisson(_CountDistribution):
         # the head: masses at head_lo..head_hi (empty where head_lo > head_hi)
         n = np.arange(_GP_HEAD, dtype=float)[None, :]
         with np.errstate(divide="ignore"):
-            lp = _gp_logpmf(n, theta[:, None], x[:, None])
+            lp = _gp_logpmf(n, m[:, None], x[:, None])
         lp = np.where((n >= head_lo[:, None]) & (n <= head_hi[:, None]), lp, -np.inf)
         log_tail = logsumexp_rows(lp, axis=1)
         # the body: from s = k down to _GP_HEAD (lower side), from max(k + 1, _GP_HEAD) up
         body = np.flatnonzero(np.where(lower, k >= _GP_HEAD, True))
         if body.size:
-            kb, tb, xb, low_b = k[body], theta[body], x[body], lower[body]
+            kb, mb, xb, low_b = k[body], m[body], x[body], lower[body]
             start = np.where(low_b, kb, np.maximum(kb + 1, _GP_HEAD))
             step = np.where(low_b, -1.0, 1.0)
             length = np.where(low_b, kb - _GP_HEAD + 1, np.inf)
-            log_start = _gp_logpmf(start, tb, xb)
+            log_start = _gp_logpmf(start, mb, xb)
 
             def rel(j, idx):
                 pts = start[idx, None] + step[idx, None] * j
                 with np.errstate(divide="ignore"):
-                    out = _gp_logpmf(pts, tb[idx, None], xb[idx, None]) - log_start[idx, None]
+                    out = _gp_logpmf(pts, mb[idx, None], xb[idx, None]) - log_start[idx, None]
                 return np.where(j < length[idx, None], out, -np.inf)
 
             def far_end(idx):
                 # the lower body stops at _GP_HEAD, where the mass need not be negligible
                 j = np.arange(15, dtype=float)[None, :]
                 pts = _GP_HEAD + j
-                out = _gp_logpmf(pts, tb[idx, None], xb[idx, None]) - log_start[idx, None]
+                out = _gp_logpmf(pts, mb[idx, None], xb[idx, None]) - log_start[idx, None]
                 return np.where(low_b[idx, None] & (j < length[idx, None]), out, -np.inf)
 
             def integral_ratio(idx):
-                s0, t0, x0 = start[idx], tb[idx], xb[idx]
+                s0, m0, x0 = start[idx], mb[idx], xb[idx]
                 d1 = rel(np.array([[1.0, 2.0]]), idx)
                 scale = 1.0 / np.maximum(np.maximum(np.abs(d1[:, 0]), np.sqrt(np.abs(d1[:, 1] - 2 * d1[:, 0]))),
                                          1.0 / s0)
                 # the integral runs from s to the far end of the sum (_GP_HEAD, or infinity)
                 span = np.where(low_b[idx], s0 - _GP_HEAD, np.inf)
-                return log_integral_ratio(
-                    lambda pts: _gp_logpmf(pts, t0[:, None], x0[:, None]) - log_start[idx, None],
-                    s0, scale, span, step[idx])
+                def logf(offset):
+                    return _gp_logpmf(s0[:, None] + offset, m0[:, None], x0[:, None],
+                                      (s0 - m0)[:, None] + offset) - log_start[idx, None]
+
+                return log_integral_ratio(logf, s0, scale, span, step[idx])
 
             body_log = log_start + log_one_sided_sum(rel, integral_ratio, body.size, far_end=far_end)
             log_tail[body] = np.logaddexp(log_tail[body], body_log)
@@ -512,15 +517,21 @@ class GeneralizedPoisson(_CountDistribution):
 _GP_HEAD = 512
 
 
-def _gp_logpmf(y, theta, xi):
-    """log θ (θ + ξy)^(y-1) e^(-θ-ξy) / y! for y >= 0, smooth in real y >= 1.
+def _gp_logpmf(y, mu, xi, y_minus_mu=None):
+    """log θ (θ + ξy)^(y-1) e^(-θ-ξy) / y! (θ = μ(1 - ξ)) for y >= 0, smooth in real y >= 1.
 
     Written as log(θ/λ) + log Poisson(y; λ) with λ = θ + ξy and the Poisson term in Loader's
     form (:func:`poisson_logpmf`), so that it keeps its relative accuracy at μ = 1e15.
+    ``y_minus_mu`` is y - μ where the caller knows it more precisely than y itself (a
+    quadrature node next to a mean of 1e15).
     """
+    theta = mu * (1 - xi)
     lam = theta + xi * y
+    # y - λ = (1 - ξ)(y - μ): the difference of the rounded y and λ would lose the digits
+    # that λ's rounding carries at y = 1e15
+    diff = ((y - mu) if y_minus_mu is None else y_minus_mu) * (1 - xi)
     with np.errstate(divide="ignore"):
-        return np.where(y >= 1, np.log(theta) - np.log(np.where(y >= 1, lam, 1.0)) + poisson_logpmf(y, lam),
+        return np.where(y >= 1, np.log(theta) - np.log(np.where(y >= 1, lam, 1.0)) + poisson_logpmf(y, lam, diff),
                         np.where(y == 0, -theta, -np.inf))
 
 

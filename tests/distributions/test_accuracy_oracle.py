@@ -120,11 +120,33 @@ class CaseCheck:
         return self._cache[key]
 
     def ref_cdf(self, x):
+        if self._beyond_mean(x):  # the complement, at 60 digits, without summing the bulk
+            with mp.workdps(DPS):
+                return 1 - self._raw_sf(x)
+        return self._raw_cdf(x)
+
+    def ref_sf(self, x):
+        if self._beyond_mean(x) is False:
+            with mp.workdps(DPS):
+                return 1 - self._raw_cdf(x)
+        return self._raw_sf(x)
+
+    def _beyond_mean(self, x):
+        """For a discrete reference that sums its mass: is x above the mean (True), below
+        (False)? The reference then sums the short tail only; None for the others."""
+        if not self.oracle.discrete or self.oracle.mean is None or not mp.isfinite(x):
+            return None
+        mean = self.ref("mean")
+        if not mp.isfinite(mean):
+            return None
+        return bool(x > mean)
+
+    def _raw_cdf(self, x):
         if self.oracle.cdf is not None:
             return self.ref("cdf", x)
         return self._summed(x, upper=False)
 
-    def ref_sf(self, x):
+    def _raw_sf(self, x):
         if self.oracle.sf is not None:
             return self.ref("sf", x)
         return self._summed(x, upper=True)
