@@ -165,7 +165,7 @@ def nb2_alpha_score(y, mu, alpha):
     return out[()] if out.ndim == 0 else out
 
 
-def nb2_logpmf(y, mu, alpha):
+def nb2_logpmf(y, mu, alpha, y_minus_mu=None):
     """Log mass of the NB2 (var = μ + αμ²) at integers y >= 0, accurate for every α >= 0 and μ.
 
     With r = 1/α and N = y + r, Stirling's formula turns log Γ(y + r) - log Γ(r) - log y!
@@ -176,7 +176,8 @@ def nb2_logpmf(y, mu, alpha):
     with ŷ = μ(1 + (y - μ)/(r + μ)), r̂ = N - ŷ (the binomial form of Loader 2000; bd0 as in
     :func:`_bd0`). Every term is of the size of the result, so there is no cancellation as
     α → 0 (where it tends to the Poisson mass, :func:`poisson_logpmf`, used at α = 0) or at
-    μ = 1e15; at y = 0 it is -r log1p(αμ).
+    μ = 1e15; at y = 0 it is -r log1p(αμ). ``y_minus_mu`` is y - μ where the caller knows it
+    more precisely than y.
 
     Examples
     --------
@@ -189,9 +190,10 @@ def nb2_logpmf(y, mu, alpha):
     y, mu, alpha = np.broadcast_arrays(*(np.asarray(v, float) for v in (y, mu, alpha)))
     pos = alpha > 0
     yy = np.where(y >= 1, y, 1.0)
+    diff = (yy - mu) if y_minus_mu is None else y_minus_mu
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         r = np.where(pos, 1.0 / np.where(pos, alpha, 1.0), 1.0)
-        rel = (yy - mu) / (r + mu)
+        rel = diff / (r + mu)
         y_hat = mu * (1.0 + rel)
         # r - r̂ = -r (y - μ)/(r + μ): bd0(r, r̂) = r̂ φ(t) with t = (r - r̂)/r̂ = -rel/(1 + rel)
         r_hat = r * (1.0 + rel)
@@ -200,11 +202,11 @@ def nb2_logpmf(y, mu, alpha):
         tn = np.where(near, t, 0.0)
         bd_r = np.where(near, r_hat * (tn * np.log1p(tn) + _log1pmx(tn)), _bd0(r, r_hat))
         # y - ŷ = (y - μ) r/(r + μ), exact up to two roundings (ŷ itself is rounded)
-        nb = (-_bd0(yy, y_hat, (yy - mu) * (r / (r + mu))) - bd_r - 0.5 * np.log(2 * np.pi * yy) - 0.5 * np.log1p(yy / r)
+        nb = (-_bd0(yy, y_hat, diff * (r / (r + mu))) - bd_r - 0.5 * np.log(2 * np.pi * yy) - 0.5 * np.log1p(yy / r)
               + _stirling_tail(yy + r) - _stirling_tail(r) - _stirling_tail(yy))
         z = alpha * mu
         at_zero = -mu * np.where(z > 0, np.log1p(z) / np.where(z > 0, z, 1.0), 1.0)  # -r log(1 + z)
-    out = np.where(pos, np.where(y >= 1, nb, at_zero), poisson_logpmf(y, mu))
+    out = np.where(pos, np.where(y >= 1, nb, at_zero), poisson_logpmf(y, mu, y_minus_mu))
     out = np.where(y >= 0, out, -np.inf)
     return out[()] if out.ndim == 0 else out
 
@@ -219,6 +221,26 @@ class _CountDistribution(DiscreteDistribution):
 
     def _lower_support(self, p, shape):
         return np.zeros(shape)
+
+    #: means between which scipy's incomplete gamma and beta functions give the cdf and sf to
+    #: 1e-13 (measured against the mpmath oracle); outside, e.g. pdtrc(k, 1e12) in the far upper
+    #: tail or the NB sf at μ = 1e-200, the tails are summed (:func:`count_log_tails`)
+    _SPECIAL_RANGE = (1e-3, 1e7)
+
+    def _summed_where_needed(self, y, out, p, upper):
+        """Replace ``out`` by the summed tail where μ lies outside ``_SPECIAL_RANGE``."""
+        lo, hi = self._SPECIAL_RANGE
+        full = {k: np.broadcast_to(v, y.shape) for k, v in p.items()}
+        mask = (full["mu"] < lo) | (full["mu"] > hi)
+        if not mask.any():
+            return out
+        sub = {k: v[mask] for k, v in full.items()}
+        mu = sub.pop("mu")
+        log_tail, lower = count_log_tails(self._smooth_logpmf, y[mask], mu, **sub)
+        tail = np.exp(log_tail)
+        out = np.array(out, dtype=float, copy=True)
+        out[mask] = np.where(lower != upper, tail, 1.0 - tail)
+        return out
 
     def _quantile_guess(self, target_cdf, target_sf, /, **p):
         # Cornish-Fisher: z + (z² - 1) γ/6 standard deviations from the mean (γ the skewness);
@@ -263,13 +285,19 @@ class Poisson(_CountDistribution):
     def _logpmf_grad(self, y, mu):
         return {"mu": np.where(y >= 0, y / mu - 1.0, 0.0)}
 
+    @staticmethod
+    def _smooth_logpmf(y, mu, y_minus_mu=None):
+        return poisson_logpmf(y, mu, y_minus_mu)
+
     def _cdf(self, y, mu):
         k = np.floor(y)
-        return np.where(k >= 0, special.pdtr(np.maximum(k, 0), mu), 0.0)
+        out = np.where(k >= 0, special.pdtr(np.maximum(k, 0), mu), 0.0)
+        return np.where(k >= 0, self._summed_where_needed(y, out, {"mu": mu}, upper=False), 0.0)
 
     def _sf(self, y, mu):
         k = np.floor(y)
-        return np.where(k >= 0, special.pdtrc(np.maximum(k, 0), mu), 1.0)
+        out = np.where(k >= 0, special.pdtrc(np.maximum(k, 0), mu), 1.0)
+        return np.where(k >= 0, self._summed_where_needed(y, out, {"mu": mu}, upper=True), 1.0)
 
     def _mean(self, mu):
         return mu.copy()
@@ -347,6 +375,7 @@ class NegativeBinomial(_CountDistribution):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             nb = special.betaincc(kk + 1, 1.0 / alpha, alpha * mu / (1.0 + alpha * mu))
         out = np.where(self._poisson_like(k, mu, alpha), special.pdtr(kk, mu), nb)
+        out = self._summed_where_needed(y, out, {"mu": mu, "alpha": alpha}, upper=False)
         return np.where(k >= 0, out, 0.0)
 
     def _sf(self, y, mu, alpha):
@@ -355,7 +384,12 @@ class NegativeBinomial(_CountDistribution):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             nb = special.betainc(kk + 1, 1.0 / alpha, alpha * mu / (1.0 + alpha * mu))
         out = np.where(self._poisson_like(k, mu, alpha), special.pdtrc(kk, mu), nb)
+        out = self._summed_where_needed(y, out, {"mu": mu, "alpha": alpha}, upper=True)
         return np.where(k >= 0, out, 1.0)
+
+    @staticmethod
+    def _smooth_logpmf(y, mu, y_minus_mu=None, *, alpha):
+        return nb2_logpmf(y, mu, alpha, y_minus_mu)
 
     def _mean(self, mu, alpha):
         return mu.copy()
@@ -409,7 +443,7 @@ class GeneralizedPoisson(_CountDistribution):
             raise ValueError("GeneralizedPoisson: xi must lie in [0, 1).")
 
     def _logpmf(self, y, mu, xi):
-        return np.where(y >= 0, _gp_logpmf(np.maximum(y, 0.0), mu, xi), -np.inf)
+        return np.where(y >= 0, _gp_logpmf(np.maximum(y, 0.0), mu, xi=xi), -np.inf)
 
     def _logpmf_grad(self, y, mu, xi):
         theta = mu * (1 - xi)
@@ -422,66 +456,9 @@ class GeneralizedPoisson(_CountDistribution):
                 "xi": np.where(ok, d_xi_fixed - mu * d_theta, 0.0)}
 
     def _log_tails(self, y, mu, xi):
-        """log P(Y <= k) for k < μ and log P(Y > k) for k >= μ (the small side), and which.
-
-        The first ``_GP_HEAD`` masses are summed one by one; beyond them the mass is smooth
-        (its log derivatives fall like powers of 1/n) and the rest of the tail is summed by
-        :func:`~distreg.distributions._discrete_utils.log_one_sided_sum` with the integral of
-        the interpolating function :func:`_gp_logpmf` (Gregory's formula), so the cost does
-        not grow with μ or the dispersion.
-        """
-        k = np.floor(y)
-        shape = np.broadcast_shapes(k.shape, mu.shape, xi.shape)
-        k, m, x = (np.broadcast_to(v, shape).ravel() for v in (k, mu, xi))
-        theta = m * (1 - x)
-        # the lower tail is the small side below the mean, unless P(Y = 0) = e^-θ is above ½
-        lower = (k < m - 1) & (theta > np.log(2.0))
-        head_hi = np.where(lower, np.minimum(k, _GP_HEAD - 1), _GP_HEAD - 1)
-        head_lo = np.where(lower, 0.0, k + 1)
-        # the head: masses at head_lo..head_hi (empty where head_lo > head_hi)
-        n = np.arange(_GP_HEAD, dtype=float)[None, :]
-        with np.errstate(divide="ignore"):
-            lp = _gp_logpmf(n, m[:, None], x[:, None])
-        lp = np.where((n >= head_lo[:, None]) & (n <= head_hi[:, None]), lp, -np.inf)
-        log_tail = logsumexp_rows(lp, axis=1)
-        # the body: from s = k down to _GP_HEAD (lower side), from max(k + 1, _GP_HEAD) up
-        body = np.flatnonzero(np.where(lower, k >= _GP_HEAD, True))
-        if body.size:
-            kb, mb, xb, low_b = k[body], m[body], x[body], lower[body]
-            start = np.where(low_b, kb, np.maximum(kb + 1, _GP_HEAD))
-            step = np.where(low_b, -1.0, 1.0)
-            length = np.where(low_b, kb - _GP_HEAD + 1, np.inf)
-            log_start = _gp_logpmf(start, mb, xb)
-
-            def rel(j, idx):
-                pts = start[idx, None] + step[idx, None] * j
-                with np.errstate(divide="ignore"):
-                    out = _gp_logpmf(pts, mb[idx, None], xb[idx, None]) - log_start[idx, None]
-                return np.where(j < length[idx, None], out, -np.inf)
-
-            def far_end(idx):
-                # the lower body stops at _GP_HEAD, where the mass need not be negligible
-                j = np.arange(15, dtype=float)[None, :]
-                pts = _GP_HEAD + j
-                out = _gp_logpmf(pts, mb[idx, None], xb[idx, None]) - log_start[idx, None]
-                return np.where(low_b[idx, None] & (j < length[idx, None]), out, -np.inf)
-
-            def integral_ratio(idx):
-                s0, m0, x0 = start[idx], mb[idx], xb[idx]
-                d1 = rel(np.array([[1.0, 2.0]]), idx)
-                scale = 1.0 / np.maximum(np.maximum(np.abs(d1[:, 0]), np.sqrt(np.abs(d1[:, 1] - 2 * d1[:, 0]))),
-                                         1.0 / s0)
-                # the integral runs from s to the far end of the sum (_GP_HEAD, or infinity)
-                span = np.where(low_b[idx], s0 - _GP_HEAD, np.inf)
-                def logf(offset):
-                    return _gp_logpmf(s0[:, None] + offset, m0[:, None], x0[:, None],
-                                      (s0 - m0)[:, None] + offset) - log_start[idx, None]
-
-                return log_integral_ratio(logf, s0, scale, span, step[idx])
-
-            body_log = log_start + log_one_sided_sum(rel, integral_ratio, body.size, far_end=far_end)
-            log_tail[body] = np.logaddexp(log_tail[body], body_log)
-        return np.minimum(log_tail, 0.0).reshape(shape), lower.reshape(shape)
+        """log P(Y <= k) for k < μ - 1 and log P(Y > k) otherwise (the small side), and which
+        (:func:`count_log_tails` on :func:`_gp_logpmf`)."""
+        return count_log_tails(_gp_logpmf, y, mu, xi=xi)
 
     def _cdf(self, y, mu, xi):
         log_tail, lower = self._log_tails(y, mu, xi)
@@ -513,11 +490,78 @@ class GeneralizedPoisson(_CountDistribution):
         return self._ppf(u, mu=mu, xi=xi)
 
 
-#: masses of the generalized Poisson summed one by one before Gregory's formula takes over
-_GP_HEAD = 512
+#: masses summed one by one before Gregory's formula takes over (:func:`count_log_tails`)
+_COUNT_HEAD = 512
 
 
-def _gp_logpmf(y, mu, xi, y_minus_mu=None):
+def count_log_tails(logf, y, mu, **params):
+    """log of the small tail of a count distribution at ⌊y⌋, and whether it is the lower one.
+
+    P(Y <= k) is the small side for k < μ - 1, unless P(Y = 0) > ½; P(Y > k) otherwise. The
+    first ``_COUNT_HEAD`` masses are summed one by one; beyond them the mass is smooth (its log
+    derivatives fall like powers of 1/n) and the rest of the tail is summed by
+    :func:`~distreg.distributions._discrete_utils.log_one_sided_sum` with the integral of the
+    interpolating function (Gregory's formula), so the cost does not grow with μ or the
+    dispersion.
+
+    ``logf(y, mu, y_minus_mu=None, **params)`` is the family's log mass, smooth in real y >= 1;
+    ``y_minus_mu`` is y - μ given more precisely than y (quadrature nodes next to μ = 1e15).
+    """
+    k = np.floor(y)
+    shape = np.broadcast_shapes(k.shape, mu.shape, *(v.shape for v in params.values()))
+    k, m = np.broadcast_to(k, shape).ravel(), np.broadcast_to(mu, shape).ravel()
+    par = {name: np.broadcast_to(v, shape).ravel() for name, v in params.items()}
+    lower = (k < m - 1) & (logf(np.zeros(m.shape), m, **par) < np.log(0.5))
+    head_hi = np.where(lower, np.minimum(k, _COUNT_HEAD - 1), _COUNT_HEAD - 1)
+    head_lo = np.where(lower, 0.0, k + 1)
+    # the head: masses at head_lo..head_hi (empty where head_lo > head_hi)
+    n = np.arange(_COUNT_HEAD, dtype=float)[None, :]
+    with np.errstate(divide="ignore"):
+        lp = logf(n, m[:, None], **{name: v[:, None] for name, v in par.items()})
+    lp = np.where((n >= head_lo[:, None]) & (n <= head_hi[:, None]), lp, -np.inf)
+    log_tail = logsumexp_rows(lp, axis=1)
+    # the body: from s = k down to _COUNT_HEAD (lower side), from max(k + 1, _COUNT_HEAD) up
+    body = np.flatnonzero(np.where(lower, k >= _COUNT_HEAD, True))
+    if body.size:
+        kb, mb, low_b = k[body], m[body], lower[body]
+        pb = {name: v[body] for name, v in par.items()}
+        start = np.where(low_b, kb, np.maximum(kb + 1, _COUNT_HEAD))
+        step = np.where(low_b, -1.0, 1.0)
+        length = np.where(low_b, kb - _COUNT_HEAD + 1, np.inf)
+        log_start = logf(start, mb, **pb)
+
+        def at(idx, offset):
+            """log f(s + offset) - log f(s) for the body rows ``idx``."""
+            s0, m0 = start[idx, None], mb[idx, None]
+            with np.errstate(divide="ignore"):
+                return (logf(s0 + offset, m0, (s0 - m0) + offset, **{k_: v[idx, None] for k_, v in pb.items()})
+                        - log_start[idx, None])
+
+        def rel(j, idx):
+            return np.where(j < length[idx, None], at(idx, step[idx, None] * j), -np.inf)
+
+        def far_end(idx):
+            # the lower body stops at _COUNT_HEAD, where the mass need not be negligible
+            j = np.arange(15, dtype=float)[None, :]
+            out = at(idx, _COUNT_HEAD + j - start[idx, None])
+            return np.where(low_b[idx, None] & (j < length[idx, None]), out, -np.inf)
+
+        def integral_ratio(idx):
+            d1 = rel(np.array([[1.0, 2.0]]), idx)
+            curvature = np.abs(d1[:, 1] - 2 * d1[:, 0])
+            scale = 1.0 / np.maximum(np.maximum(np.abs(d1[:, 0]), np.sqrt(curvature)), 1.0 / start[idx])
+            # the integral runs from s to the far end of the sum (_COUNT_HEAD, or infinity)
+            span = np.where(low_b[idx], start[idx] - _COUNT_HEAD, np.inf)
+            return log_integral_ratio(lambda offset: at(idx, offset), start[idx], scale, span, step[idx])
+
+        body_log = log_start + log_one_sided_sum(rel, integral_ratio, body.size, far_end=far_end)
+        log_tail[body] = np.logaddexp(log_tail[body], body_log)
+    return np.minimum(log_tail, 0.0).reshape(shape), lower.reshape(shape)
+
+
+
+
+def _gp_logpmf(y, mu, y_minus_mu=None, *, xi):
     """log θ (θ + ξy)^(y-1) e^(-θ-ξy) / y! (θ = μ(1 - ξ)) for y >= 0, smooth in real y >= 1.
 
     Written as log(θ/λ) + log Poisson(y; λ) with λ = θ + ξy and the Poisson term in Loader's

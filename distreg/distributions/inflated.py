@@ -159,9 +159,14 @@ class Hurdle(_Wrapped):
         if np.any(self.base.cdf(-1.0) > 0):
             raise ValueError("Hurdle: the base distribution must live on the non-negative integers.")
 
+    def _positive(self, shape):
+        """Base probability of a positive count, P(base > 0), from its sf (exact where b0 ≈ 1)."""
+        s0 = self.base.sf(np.zeros(len(self.base)))
+        return s0 if len(shape) == 1 else s0[:, None]
+
     def _log_positive(self, shape):
-        b0 = self._b0(shape)
-        return np.log1p(-b0)
+        s0 = self.base.logsf(np.zeros(len(self.base)))
+        return s0 if len(shape) == 1 else s0[:, None]
 
     def _logpmf(self, y, pi):
         lb = self.base.logpmf(y)
@@ -176,7 +181,7 @@ class Hurdle(_Wrapped):
         out = {"pi": np.where(y >= 0, g_pi, 0.0)}
         gy = self._base_grad(y)
         g0 = self._base_grad(np.zeros_like(y))
-        ratio = b0 / (1 - b0)  # d/dθ [-log(1 - b0)] = b0/(1-b0) · dlog b0/dθ
+        ratio = b0 / self._positive(y.shape)  # d/dθ [-log(1 - b0)] = b0/(1-b0) · dlog b0/dθ
         for name, g in gy.items():
             pos = g + self._scale_grad(g0[name], ratio)
             mask = y > 0
@@ -184,29 +189,27 @@ class Hurdle(_Wrapped):
         return out
 
     def _cdf(self, y, pi):
-        b0 = self._b0(y.shape)
-        pos = (self.base.cdf(y) - b0) / (1 - b0)
+        s0 = self._positive(y.shape)
+        pos = (s0 - self.base.sf(y)) / s0  # P(1 <= base <= y) / P(base > 0)
         return np.where(np.floor(y) < 0, 0.0, pi + (1 - pi) * np.clip(pos, 0.0, 1.0))
 
     def _sf(self, y, pi):
-        b0 = self._b0(y.shape)
-        pos = self.base.sf(y) / (1 - b0)
+        pos = self.base.sf(y) / self._positive(y.shape)
         return np.where(np.floor(y) < 0, 1.0, (1 - pi) * np.clip(pos, 0.0, 1.0))
 
     def _mean(self, pi):
-        b0 = self._b0((1,))
-        return (1 - pi) * self.base.mean() / (1 - b0)
+        return (1 - pi) * self.base.mean() / self._positive((1,))
 
     def _var(self, pi):
-        b0 = self._b0((1,))
+        s0 = self._positive((1,))
         m, v = self.base.mean(), self.base.var()
-        mean = (1 - pi) * m / (1 - b0)
-        return (1 - pi) * (v + m * m) / (1 - b0) - mean * mean
+        mean = (1 - pi) * m / s0
+        return (1 - pi) * (v + m * m) / s0 - mean * mean
 
     def _rvs(self, rng, k, pi):
         n = len(self.base)
         b0 = self._b0((1,))[:, None]
-        u = b0 + rng.uniform(size=(n, k)) * (1 - b0)
+        u = b0 + rng.uniform(size=(n, k)) * self._positive((1,))[:, None]
         positive = self.base.ppf(np.clip(u, b0 + 1e-300, 1.0))
         positive = np.maximum(positive, 1.0)
         zero = rng.uniform(size=(n, k)) < pi
